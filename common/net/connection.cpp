@@ -1,10 +1,10 @@
 // Connection: reading into a bounded buffer, coalesced writes, back-pressure and closing.
 #include "net/connection.hpp"
 
+#include "core/log.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-
-#include "core/log.hpp"
 
 namespace shoal::net {
 
@@ -26,8 +26,11 @@ self(uv_handle_t* h)
 Connection::Connection(ConnectionLimits limits) : m_limits(limits) {}
 
 Connection*
-Connection::connect(Loop& loop, const Endpoint& to, StreamHandler* handler,
-                    ConnectCallback on_connected, ConnectionLimits limits)
+Connection::connect(Loop& loop,
+                    const Endpoint& to,
+                    StreamHandler* handler,
+                    ConnectCallback on_connected,
+                    ConnectionLimits limits)
 {
   auto addr = to_sockaddr(to);
   auto* conn = new Connection(limits);
@@ -49,7 +52,7 @@ Connection::connect(Loop& loop, const Endpoint& to, StreamHandler* handler,
                                      c->do_close();
                                      cb(core::make_error(core::Errc::unavailable,
                                                          "cannot connect to " + c->m_peer.str() +
-                                                           ": " + uv_strerror(status)));
+                                                             ": " + uv_strerror(status)));
                                      return;
                                    }
                                    c->m_state = State::open;
@@ -125,15 +128,15 @@ Connection::begin_reading()
     return;
   m_reading = true;
   uv_read_start(
-    reinterpret_cast<uv_stream_t*>(&m_tcp),
-    [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
-      std::size_t space = 0;
-      buf->base = self(h)->m_in.prepare(read_chunk, space);
-      buf->len = space;
-    },
-    [](uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
-      self(reinterpret_cast<uv_handle_t*>(s))->on_read(nread);
-    });
+      reinterpret_cast<uv_stream_t*>(&m_tcp),
+      [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+        std::size_t space = 0;
+        buf->base = self(h)->m_in.prepare(read_chunk, space);
+        buf->len = space;
+      },
+      [](uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+        self(reinterpret_cast<uv_handle_t*>(s))->on_read(nread);
+      });
 }
 
 void
@@ -151,8 +154,8 @@ Connection::on_read(ssize_t nread)
   if (m_state != State::open)
     return;
   if (m_in.size() >= m_limits.max_input) {
-    core::log_warn("closing connection from {}: more than {} bytes of unparsed input",
-                   m_peer.str(), m_limits.max_input);
+    core::log_warn("closing connection from {}: more than {} bytes of unparsed input", m_peer.str(),
+                   m_limits.max_input);
     fail();
     return;
   }
@@ -289,8 +292,7 @@ Connection::do_close()
     auto hook = std::move(m_close_hook);
     hook(*this);
   }
-  uv_close(reinterpret_cast<uv_handle_t*>(&m_tcp),
-           [](uv_handle_t* h) { delete self(h); });
+  uv_close(reinterpret_cast<uv_handle_t*>(&m_tcp), [](uv_handle_t* h) { delete self(h); });
 }
 
 } // namespace shoal::net

@@ -4,16 +4,17 @@
 // is reported through on_close, the last callback, after which the pointer is dead.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <memory>
-#include <string>
-#include <uv.h>
-
 #include "core/result.hpp"
 #include "net/buffer.hpp"
 #include "net/endpoint.hpp"
 #include "net/loop.hpp"
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
 
 namespace shoal::net {
 
@@ -29,14 +30,20 @@ public:
   virtual void on_data(Connection& conn) = 0;
   // The write queue fell below the low-water mark after having been above it (or a write
   // completed while the handler asked to be told, see want_drain()).
-  virtual void on_drain(Connection&) {}
+  virtual void
+  on_drain(Connection&)
+  {
+  }
   // The peer closed the connection or an error occurred; the last callback.
-  virtual void on_close(Connection&) {}
+  virtual void
+  on_close(Connection&)
+  {
+  }
 };
 
 // Per-connection limits.
 struct ConnectionLimits {
-  std::size_t max_input = 1 << 20;       // input bytes buffered unconsumed before closing
+  std::size_t max_input = 1 << 20;        // input bytes buffered unconsumed before closing
   std::size_t write_high_water = 4 << 20; // stop reading above this many queued output bytes
   std::size_t write_low_water = 1 << 20;  // resume reading (and on_drain) below this
 };
@@ -48,8 +55,11 @@ public:
 
   // Opens a client connection. handler is not owned and must outlive the connection or close
   // it first. on_connected gets the outcome; on failure the connection is already closed.
-  static Connection* connect(Loop& loop, const Endpoint& to, StreamHandler* handler,
-                             ConnectCallback on_connected, ConnectionLimits limits = {});
+  static Connection* connect(Loop& loop,
+                             const Endpoint& to,
+                             StreamHandler* handler,
+                             ConnectCallback on_connected,
+                             ConnectionLimits limits = {});
 
   // Accepts a pending connection on server; returns nullptr on failure.
   static Connection* accept(uv_stream_t* server, ConnectionLimits limits);
@@ -61,29 +71,69 @@ public:
   void start(std::unique_ptr<StreamHandler> handler);
   void start(StreamHandler* handler);
 
-  ByteBuffer& input() { return m_in; }
+  ByteBuffer&
+  input()
+  {
+    return m_in;
+  }
   // Bytes to send; appended by handlers, sent by flush() (and after each on_data).
-  std::string& output() { return m_out; }
+  std::string&
+  output()
+  {
+    return m_out;
+  }
   // Sends everything in output() as one write.
   void flush();
   // Bytes written but not yet acknowledged by the kernel plus unflushed output.
   std::size_t queued_bytes() const;
-  bool write_blocked() const { return queued_bytes() >= m_limits.write_high_water; }
+  bool
+  write_blocked() const
+  {
+    return queued_bytes() >= m_limits.write_high_water;
+  }
   // Ask for on_drain once the queue is below the low-water mark (for streaming replies).
-  void want_drain() { m_want_drain = true; }
+  void
+  want_drain()
+  {
+    m_want_drain = true;
+  }
 
   // Closes after the queued output has been written (graceful) or at once.
   void close();
   void close_after_flush();
-  bool closing() const { return m_state != State::open; }
+  bool
+  closing() const
+  {
+    return m_state != State::open;
+  }
 
-  const Endpoint& peer() const { return m_peer; }
-  std::uint64_t bytes_received() const { return m_bytes_in; }
-  std::uint64_t bytes_sent() const { return m_bytes_out; }
+  const Endpoint&
+  peer() const
+  {
+    return m_peer;
+  }
+  std::uint64_t
+  bytes_received() const
+  {
+    return m_bytes_in;
+  }
+  std::uint64_t
+  bytes_sent() const
+  {
+    return m_bytes_out;
+  }
   // The loop this connection runs on.
-  uv_loop_t* loop() { return m_tcp.loop; }
+  uv_loop_t*
+  loop()
+  {
+    return m_tcp.loop;
+  }
   // Runs once when the connection closes for any reason (for registries such as TcpServer's).
-  void set_close_hook(std::function<void(Connection&)> hook) { m_close_hook = std::move(hook); }
+  void
+  set_close_hook(std::function<void(Connection&)> hook)
+  {
+    m_close_hook = std::move(hook);
+  }
   // Opaque pointer for the owner (e.g. an index in a server's table).
   void* user = nullptr;
 

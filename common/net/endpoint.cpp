@@ -2,9 +2,10 @@
 #include "net/endpoint.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <cstring>
-#include <netinet/in.h>
 
 namespace shoal::net {
 

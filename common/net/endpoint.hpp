@@ -1,12 +1,13 @@
 // Endpoints: "HOST:PORT" text (IPv4, [IPv6] or localhost) to and from socket addresses.
 #pragma once
 
+#include "core/result.hpp"
+
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <sys/socket.h>
-
-#include "core/result.hpp"
 
 namespace shoal::net {
 

@@ -1,10 +1,10 @@
 // Loop, Timer, Signal and queue_work: thin RAII over libuv with the close protocol of uvw.
 #include "net/loop.hpp"
 
+#include "core/log.hpp"
+
 #include <csignal>
 #include <cstdlib>
-
-#include "core/log.hpp"
 
 namespace shoal::net {
 
@@ -35,12 +35,12 @@ Loop::Loop()
 Loop::~Loop()
 {
   uv_walk(
-    &m_loop,
-    [](uv_handle_t* h, void*) {
-      if (!uv_is_closing(h))
-        uv_close(h, nullptr); // owners free pinned state in their own close callbacks
-    },
-    nullptr);
+      &m_loop,
+      [](uv_handle_t* h, void*) {
+        if (!uv_is_closing(h))
+          uv_close(h, nullptr); // owners free pinned state in their own close callbacks
+      },
+      nullptr);
   uv_run(&m_loop, UV_RUN_DEFAULT);
   if (uv_loop_close(&m_loop) != 0)
     core::log_error("event loop closed with handles still open");
@@ -80,14 +80,14 @@ Timer::start(std::uint64_t timeout_ms, std::uint64_t repeat_ms, std::function<vo
 {
   m_state->fn = std::move(fn);
   uv_timer_start(
-    &m_state->handle,
-    [](uv_timer_t* h) {
-      auto* state = static_cast<State*>(h->data);
-      // Copy: the callback may restart the timer and replace fn while it runs.
-      auto fn_copy = state->fn;
-      guarded(fn_copy, "timer");
-    },
-    timeout_ms, repeat_ms);
+      &m_state->handle,
+      [](uv_timer_t* h) {
+        auto* state = static_cast<State*>(h->data);
+        // Copy: the callback may restart the timer and replace fn while it runs.
+        auto fn_copy = state->fn;
+        guarded(fn_copy, "timer");
+      },
+      timeout_ms, repeat_ms);
 }
 
 void
@@ -119,8 +119,8 @@ Signal::Signal(Loop& loop, int signum, std::function<void()> fn) : m_state(new S
   uv_signal_init(loop.get(), &m_state->handle);
   m_state->handle.data = m_state;
   uv_signal_start(
-    &m_state->handle,
-    [](uv_signal_t* h, int) { guarded(static_cast<State*>(h->data)->fn, "signal"); }, signum);
+      &m_state->handle,
+      [](uv_signal_t* h, int) { guarded(static_cast<State*>(h->data)->fn, "signal"); }, signum);
 }
 
 Signal::~Signal()
@@ -149,13 +149,13 @@ queue_work(Loop& loop, std::function<void()> work, std::function<void()> after)
   auto* w = new WorkRequest{{}, std::move(work), std::move(after)};
   w->req.data = w;
   int rc = uv_queue_work(
-    loop.get(), &w->req,
-    [](uv_work_t* r) { guarded(static_cast<WorkRequest*>(r->data)->work, "work"); },
-    [](uv_work_t* r, int) {
-      auto* req = static_cast<WorkRequest*>(r->data);
-      guarded(req->after, "after-work");
-      delete req;
-    });
+      loop.get(), &w->req,
+      [](uv_work_t* r) { guarded(static_cast<WorkRequest*>(r->data)->work, "work"); },
+      [](uv_work_t* r, int) {
+        auto* req = static_cast<WorkRequest*>(r->data);
+        guarded(req->after, "after-work");
+        delete req;
+      });
   if (rc != 0) { // cannot happen with a live loop; run inline rather than lose the work
     guarded(w->work, "work");
     guarded(w->after, "after-work");

@@ -4,9 +4,10 @@
 // crosses a libuv callback (trampolines catch, log and carry on).
 #pragma once
 
+#include <uv.h>
+
 #include <cstdint>
 #include <functional>
-#include <uv.h>
 
 namespace shoal::net {
 
@@ -20,13 +21,21 @@ public:
   Loop& operator=(const Loop&) = delete;
   ~Loop();
 
-  uv_loop_t* get() { return &m_loop; }
+  uv_loop_t*
+  get()
+  {
+    return &m_loop;
+  }
   // Runs until there is nothing left to do or stop() is called.
   void run();
   // Makes run() return after the current iteration.
   void stop();
   // Milliseconds of the loop's cached clock.
-  std::uint64_t now() { return uv_now(&m_loop); }
+  std::uint64_t
+  now()
+  {
+    return uv_now(&m_loop);
+  }
 
 private:
   uv_loop_t m_loop{};
@@ -70,11 +79,9 @@ private:
 
 // Runs work() on libuv's thread pool, then after() on the loop. work() must not touch loop
 // state; after() runs even if the loop is stopping (it is how results come back).
-void
-queue_work(Loop& loop, std::function<void()> work, std::function<void()> after);
+void queue_work(Loop& loop, std::function<void()> work, std::function<void()> after);
 
 // Ignores SIGPIPE (writes to closed sockets return EPIPE instead of killing the daemon).
-void
-ignore_sigpipe();
+void ignore_sigpipe();
 
 } // namespace shoal::net

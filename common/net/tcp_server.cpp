@@ -1,9 +1,9 @@
 // TcpServer: listen, accept with a connection limit, and track connections to close them.
 #include "net/tcp_server.hpp"
 
-#include <vector>
-
 #include "core/log.hpp"
+
+#include <vector>
 
 namespace shoal::net {
 
@@ -13,7 +13,7 @@ struct TcpServer::Listener {
 };
 
 TcpServer::TcpServer(Loop& loop, Factory factory, ConnectionLimits limits)
-  : m_loop(loop), m_factory(std::move(factory)), m_limits(limits)
+    : m_loop(loop), m_factory(std::move(factory)), m_limits(limits)
 {
 }
 
@@ -90,7 +90,7 @@ void
 TcpServer::on_connection()
 {
   Connection* conn =
-    Connection::accept(reinterpret_cast<uv_stream_t*>(&m_listener->handle), m_limits);
+      Connection::accept(reinterpret_cast<uv_stream_t*>(&m_listener->handle), m_limits);
   if (!conn)
     return;
   ++m_accepted;

@@ -1,14 +1,14 @@
 // TcpServer: a listening socket that hands each accepted connection to a handler factory.
 #pragma once
 
-#include <functional>
-#include <memory>
-#include <unordered_set>
-
 #include "core/result.hpp"
 #include "net/connection.hpp"
 #include "net/endpoint.hpp"
 #include "net/loop.hpp"
+
+#include <functional>
+#include <memory>
+#include <unordered_set>
 
 namespace shoal::net {
 
@@ -32,9 +32,21 @@ public:
   void close_all();
 
   // Refuse connections beyond this many open ones (0 = no limit).
-  void set_connection_limit(std::size_t limit) { m_connection_limit = limit; }
-  std::size_t connections() const { return m_connections.size(); }
-  std::uint64_t accepted() const { return m_accepted; }
+  void
+  set_connection_limit(std::size_t limit)
+  {
+    m_connection_limit = limit;
+  }
+  std::size_t
+  connections() const
+  {
+    return m_connections.size();
+  }
+  std::uint64_t
+  accepted() const
+  {
+    return m_accepted;
+  }
   // Calls fn for every open connection.
   void for_each(const std::function<void(Connection&)>& fn);
 

@@ -1,9 +1,9 @@
 // Unit tests for common/net: endpoints, and a real echo server and client on the loop.
-#include <catch2/catch.hpp>
-
 #include "net/connection.hpp"
 #include "net/endpoint.hpp"
 #include "net/tcp_server.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace shoal;
 using namespace shoal::net;
@@ -29,7 +29,8 @@ TEST_CASE("net::parse_endpoint", "[net]")
 
 namespace {
 struct Echo : StreamHandler {
-  void on_data(Connection& c) override
+  void
+  on_data(Connection& c) override
   {
     c.output().append(c.input().view());
     c.input().consume(c.input().size());
@@ -41,7 +42,8 @@ struct Collect : StreamHandler {
   std::size_t want = 0;
   Connection* conn = nullptr;
   bool peer_closed = false;
-  void on_data(Connection& c) override
+  void
+  on_data(Connection& c) override
   {
     got.append(c.input().view());
     c.input().consume(c.input().size());
@@ -50,7 +52,11 @@ struct Collect : StreamHandler {
       conn = nullptr;
     }
   }
-  void on_close(Connection&) override { peer_closed = true; }
+  void
+  on_close(Connection&) override
+  {
+    peer_closed = true;
+  }
 };
 } // namespace
 
