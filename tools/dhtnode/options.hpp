@@ -1,0 +1,44 @@
+// dhtnode's option table: every setting, as a --flag and as a config-file name.
+#pragma once
+
+#include "cfg/options.hpp"
+#include "proto/hash_range.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace shoal::dhtnode {
+
+// What to do with records of a dump file that lie outside the node's range (at start-up).
+enum class OutOfRange { load, fatal, ignore };
+
+struct Options {
+  cfg::CommonOptions common;
+  std::string listen;            // HOST:PORT; port 0 picks a free port
+  std::string data_dir = "data"; // dump files (<channel>.tcm) and deleted/
+  std::string range_text = "0x0000000000000000:0xffffffffffffffff";
+  proto::HashRange range;               // parsed range_text
+  std::uint64_t size_limit = 0;         // bytes of records (keys + values); 0 = no limit
+  std::uint64_t batch_size = 64 * 1024; // compressed batch size, also the record size limit
+  std::string out_of_range_text = "load";
+  OutOfRange out_of_range = OutOfRange::load;
+  std::uint64_t abort_after_out_of_range = 10'000; // all-out-of-range records before giving up
+  bool load_damaged = false;                       // load the readable part of a damaged dump file
+  std::uint64_t dump_period_ms = 0;                // periodic snapshot dumps; 0 = only at shutdown
+  std::string credentials;                         // name:key file; set = authentication required
+  std::size_t connection_limit = 5000;
+  int backlog = 2048;
+  std::string stats_log = "-"; // "-" = stderr, "" = none
+  std::uint64_t stats_period_ms = 30'000;
+  bool lock_memory = false; // mlockall so that the records never swap
+};
+
+// Declares every option on app (the option table), bound to opts.
+void add_options(CLI::App& app, Options& opts);
+
+// Checks and converts what CLI11 cannot (the range, enums); errors are config errors.
+core::Status finish_options(Options& opts);
+
+} // namespace shoal::dhtnode
