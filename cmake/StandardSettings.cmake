@@ -10,3 +10,9 @@ if(SHOAL_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(shoal_settings INTERFACE -fsanitize=address,undefined)
 endif()
+if(SHOAL_FUZZ)
+  # Coverage-instrument the library too, or libFuzzer only sees the fuzz target's own code.
+  target_compile_options(shoal_settings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(shoal_settings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,165 @@
+// Record batches: building and LZO1X-1 compression on the sending side, validation,
+// decompression and record iteration on the receiving side (hostile input never overruns).
+#include "proto/batch.hpp"
+
+#include "core/hex.hpp"
+
+#include <fmt/format.h>
+#include <lzo/lzo1x.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace shoal::proto {
+
+namespace {
+
+// lzo_init() checks that the library matches the headers; it must run once before any call.
+// A mismatch is an installation fault no request can recover from.
+void
+ensure_lzo()
+{
+  static const int rc = lzo_init(); // thread-safe one-time initialisation
+  if (rc != LZO_E_OK) {
+    std::fputs("shoal: liblzo2 does not match its headers (lzo_init failed)\n", stderr);
+    std::abort();
+  }
+}
+
+core::Error
+bad_batch(std::string message)
+{
+  return core::make_error(core::Errc::bad_data, "compressed batch: " + std::move(message));
+}
+
+} // namespace
+
+BatchBuilder::BatchBuilder(std::size_t batch_size)
+    : m_batch_size(batch_size), m_work(new unsigned char[LZO1X_1_MEM_COMPRESS])
+{
+  ensure_lzo();
+  m_raw.reserve(batch_size);
+}
+
+bool
+BatchBuilder::fits_empty(std::size_t value_len) const
+{
+  return m_batch_size >= record_size(0) && value_len <= m_batch_size - record_size(0);
+}
+
+void
+BatchBuilder::append_key(std::uint64_t key)
+{
+  char hex[core::key_hex_digits];
+  core::format_key(key, hex);
+  WireWriter(m_raw).array(std::string_view(hex, sizeof hex));
+}
+
+bool
+BatchBuilder::add(std::uint64_t key, std::string_view value)
+{
+  // m_raw never exceeds m_batch_size, so the subtraction cannot wrap.
+  if (!fits_empty(value.size()) || record_size(value.size()) > m_batch_size - m_raw.size())
+    return false;
+  append_key(key);
+  WireWriter(m_raw).array(value);
+  ++m_records;
+  return true;
+}
+
+bool
+BatchBuilder::add_key(std::uint64_t key)
+{
+  if (key_size() > m_batch_size - m_raw.size())
+    return false;
+  append_key(key);
+  ++m_records;
+  return true;
+}
+
+void
+BatchBuilder::finish(std::string& out)
+{
+  WireWriter(out).u64(m_raw.size());
+  std::size_t start = out.size();
+  out.resize(start + lzo_compress_bound(m_raw.size()));
+  lzo_uint out_len = 0;
+  // lzo1x_1_compress cannot fail given a bound-sized output and its work memory.
+  lzo1x_1_compress(reinterpret_cast<const unsigned char*>(m_raw.data()), m_raw.size(),
+                   reinterpret_cast<unsigned char*>(out.data() + start), &out_len, m_work.get());
+  out.resize(start + out_len);
+  m_raw.clear();
+  m_records = 0;
+}
+
+void
+BatchBuilder::finish_array(std::string& out)
+{
+  std::size_t length_at = out.size();
+  WireWriter(out).array_length(0); // patched below, once the compressed size is known
+  finish(out);
+  std::string length;
+  WireWriter(length).array_length(out.size() - length_at - 8);
+  out.replace(length_at, length.size(), length);
+}
+
+core::Status
+decompress_batch(std::string_view payload, std::size_t max_raw, std::string& out)
+{
+  ensure_lzo();
+  out.clear();
+  WireReader in(payload);
+  std::uint64_t raw_len = 0;
+  if (!in.u64(raw_len))
+    return bad_batch(fmt::format("payload of {} bytes has no 8-byte length", payload.size()));
+  if (raw_len > max_raw)
+    return bad_batch(fmt::format("announces {} bytes, limit is {}", raw_len, max_raw));
+  out.resize(static_cast<std::size_t>(raw_len));
+  lzo_uint out_len = out.size();
+  std::string_view block = payload.substr(8);
+  int rc = lzo1x_decompress_safe(reinterpret_cast<const unsigned char*>(block.data()), block.size(),
+                                 reinterpret_cast<unsigned char*>(out.data()), &out_len, nullptr);
+  if (rc != LZO_E_OK || out_len != raw_len) {
+    out.clear();
+    if (rc != LZO_E_OK)
+      return bad_batch(fmt::format("corrupt LZO1X block (lzo error {})", rc));
+    return bad_batch(fmt::format("decompressed to {} bytes, announced {}", out_len, raw_len));
+  }
+  return {};
+}
+
+core::Result<std::string>
+decompress_batch(std::string_view payload, std::size_t max_raw)
+{
+  std::string out;
+  SHOAL_TRY(decompress_batch(payload, max_raw, out));
+  return out;
+}
+
+bool
+BatchReader::next_field(std::string_view& field)
+{
+  // Within an uncompressed batch every record must be whole: a short one means corruption.
+  if (m_in.array(field, UINT64_MAX) == ArrayStatus::ok)
+    return true;
+  m_failed = true;
+  return false;
+}
+
+bool
+BatchReader::next_pair(std::string_view& key, std::string_view& value)
+{
+  if (m_failed || at_end())
+    return false;
+  return next_field(key) && next_field(value);
+}
+
+bool
+BatchReader::next_key(std::string_view& key)
+{
+  if (m_failed || at_end())
+    return false;
+  return next_field(key);
+}
+
+} // namespace shoal::proto
