@@ -32,7 +32,8 @@ class FileLoader
 public:
   FileLoader(const Options& opts, LoadReport& report) : m_opts(opts), m_report(report) {}
 
-  core::Status load(const std::string& path, Channel& channel)
+  // Loads path into the channel name of storage, creating it once the header is good.
+  core::Status load(const std::string& path, const std::string& name, Storage& storage)
   {
     store::TcmProblem problem{};
     auto reader = store::TcmReader::open(path, &problem);
@@ -43,6 +44,7 @@ public:
       }
       return reader.take_error();
     }
+    Channel& channel = *storage.get_or_create(name);
     m_out_of_range_run = 0; // the wrong-range guard looks at each file's first records
     m_in_range_seen = false;
     store::TcmRecord record;
@@ -195,9 +197,8 @@ load_all(Storage& storage, const Options& opts)
   std::sort(files.begin(), files.end());
   FileLoader loader(opts, report);
   for (const auto& [name, path] : files) {
-    auto channel = storage.get_or_create(name);
     std::uint64_t before = report.records;
-    SHOAL_TRY(loader.load(path, *channel));
+    SHOAL_TRY(loader.load(path, name, storage));
     ++report.files;
     core::log_info("loaded {} records of channel {} from {}", report.records - before, name, path);
   }
