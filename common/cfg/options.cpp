@@ -19,9 +19,51 @@ add_common_options(CLI::App& app, CommonOptions& common)
   app.allow_config_extras(CLI::config_extras_mode::error);
   app.add_flag("--check-config", common.check_config,
                "validate the options and the config file, then exit");
-  app.add_option("--log-level", common.log_level, "debug, info, warn or error")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  add_choice(app, "--log-level", common.log_level, {"debug", "info", "warn", "error"},
+             "least severe messages to log");
+  app.set_version_flag("--version", app.get_name() + " (shoal) " SHOAL_VERSION);
+}
+
+CLI::Option*
+add_size(CLI::App& app,
+         const std::string& name,
+         std::uint64_t& bytes,
+         const std::string& help,
+         const std::string& default_text)
+{
+  return app.add_option(name, bytes, help)
+      ->transform(size_value())
+      ->type_name("SIZE")
+      ->default_str(default_text);
+}
+
+CLI::Option*
+add_duration(CLI::App& app,
+             const std::string& name,
+             std::uint64_t& ms,
+             const std::string& help,
+             const std::string& default_text)
+{
+  return app.add_option(name, ms, help)
+      ->transform(duration_ms_value())
+      ->type_name("DURATION")
+      ->default_str(default_text);
+}
+
+CLI::Option*
+add_choice(CLI::App& app,
+           const std::string& name,
+           std::string& value,
+           const std::vector<std::string>& choices,
+           const std::string& help)
+{
+  std::string names;
+  for (const auto& c : choices)
+    names += (names.empty() ? "" : "|") + c;
+  return app.add_option(name, value, help)
+      ->check(CLI::IsMember(choices).description(""))
+      ->type_name(names)
+      ->capture_default_str();
 }
 
 int
@@ -128,7 +170,7 @@ parse_duration_ms(std::string_view text)
 
 namespace {
 CLI::Validator
-number_transform(core::Result<std::uint64_t> (*parse_fn)(std::string_view), const char* type)
+number_transform(core::Result<std::uint64_t> (*parse_fn)(std::string_view))
 {
   return CLI::Validator(
       [parse_fn](std::string& value) -> std::string {
@@ -145,13 +187,13 @@ number_transform(core::Result<std::uint64_t> (*parse_fn)(std::string_view), cons
 CLI::Validator
 size_value()
 {
-  return number_transform(parse_size, "SIZE");
+  return number_transform(parse_size);
 }
 
 CLI::Validator
 duration_ms_value()
 {
-  return number_transform(parse_duration_ms, "DURATION");
+  return number_transform(parse_duration_ms);
 }
 
 } // namespace shoal::cfg

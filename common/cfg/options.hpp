@@ -40,6 +40,25 @@ core::Result<std::uint64_t> parse_size(std::string_view text);
 // "250ms", "30s", "5m", "6h", "1d"; a bare number is seconds -> milliseconds.
 core::Result<std::uint64_t> parse_duration_ms(std::string_view text);
 
+// Adds an option taking a size ("64K"); bytes holds its default, shown as default_text.
+CLI::Option* add_size(CLI::App& app,
+                      const std::string& name,
+                      std::uint64_t& bytes,
+                      const std::string& help,
+                      const std::string& default_text);
+// Adds an option taking a duration ("30s"); ms holds its default, shown as default_text.
+CLI::Option* add_duration(CLI::App& app,
+                          const std::string& name,
+                          std::uint64_t& ms,
+                          const std::string& help,
+                          const std::string& default_text);
+// Adds an option taking one of choices (shown in the help as a|b|c).
+CLI::Option* add_choice(CLI::App& app,
+                        const std::string& name,
+                        std::string& value,
+                        const std::vector<std::string>& choices,
+                        const std::string& help);
+
 // CLI11 transformers turning sizes and durations into plain numbers (bytes, milliseconds).
 CLI::Validator size_value();
 CLI::Validator duration_ms_value();

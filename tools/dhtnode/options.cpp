@@ -19,40 +19,37 @@ add_options(CLI::App& app, Options& opts)
                  "hash range MIN:MAX (hex, inclusive, of bit-reversed keys), or none")
       ->capture_default_str()
       ->type_name("MIN:MAX");
-  app.add_option("--size-limit", opts.size_limit,
-                 "refuse writes (OutOfMemory) beyond this many bytes of records; 0: no limit")
-      ->transform(cfg::size_value())
-      ->default_str("0");
-  app.add_option("--batch-size", opts.batch_size,
-                 "record batch size for GetAll and PutBatch; records must fit in one")
-      ->transform(cfg::size_value())
-      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{16} << 20))
-      ->default_str("64K");
-  app.add_option("--out-of-range", opts.out_of_range_text,
-                 "dump records outside the range at start-up: load, fatal or ignore")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"load", "fatal", "ignore"}));
+  cfg::add_size(app, "--size-limit", opts.size_limit,
+                "refuse writes (OutOfMemory) beyond this many bytes of records; 0: no limit", "0");
+  cfg::add_size(app, "--batch-size", opts.batch_size,
+                "record batch size for GetAll and PutBatch (1K-16M); records must fit in one",
+                "64K")
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{16} << 20).description(""));
+  cfg::add_choice(app, "--out-of-range", opts.out_of_range_text, {"load", "fatal", "ignore"},
+                  "what to do with dump records outside the range at start-up");
   app.add_option("--abort-after-out-of-range", opts.abort_after_out_of_range,
                  "stop loading a dump whose first N records are all out of range (wrong config?)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->type_name("N");
   app.add_flag("--load-damaged", opts.load_damaged,
                "load the readable part of a damaged dump file instead of refusing to start");
-  app.add_option("--dump-period", opts.dump_period_ms,
-                 "also dump every channel this often, from a snapshot; 0: only at shutdown")
-      ->transform(cfg::duration_ms_value())
-      ->default_str("0");
+  cfg::add_duration(app, "--dump-period", opts.dump_period_ms,
+                    "also dump every channel this often, from a snapshot; 0: only at shutdown",
+                    "0");
   app.add_option("--credentials", opts.credentials,
                  "require HMAC authentication with the name:key lines of FILE")
       ->type_name("FILE");
   app.add_option("--connection-limit", opts.connection_limit, "refuse connections beyond this")
-      ->capture_default_str();
-  app.add_option("--backlog", opts.backlog, "listen backlog")->capture_default_str();
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option("--backlog", opts.backlog, "listen backlog")
+      ->capture_default_str()
+      ->type_name("N");
   app.add_option("--stats-log", opts.stats_log, "append stats lines to FILE (- : stderr)")
       ->capture_default_str()
       ->type_name("FILE");
-  app.add_option("--stats-period", opts.stats_period_ms, "how often to write the stats line")
-      ->transform(cfg::duration_ms_value())
-      ->default_str("30s");
+  cfg::add_duration(app, "--stats-period", opts.stats_period_ms,
+                    "how often to write the stats line", "30s");
   app.add_flag("--lock-memory", opts.lock_memory, "lock the process memory (mlockall)");
 }
 
