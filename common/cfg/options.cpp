@@ -180,7 +180,7 @@ number_transform(core::Result<std::uint64_t> (*parse_fn)(std::string_view))
         value = std::to_string(*parsed);
         return {};
       },
-      type);
+      "");
 }
 } // namespace
 
