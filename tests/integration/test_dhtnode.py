@@ -299,6 +299,13 @@ class DhtNodeTest(harness.DaemonTestCase):
         nonce = plain.recv_exact(4)
         self.assertEqual(len(nonce), 4)
         self.assertEqual(c.get("ch", 1), (OK, b"v"))
+        # SIGHUP reloads the file.
+        with open(self.path("credentials"), "w") as f:
+            f.write("reader:%s\n" % bytes(128).hex())
+        node.proc.send_signal(signal.SIGHUP)
+        harness.wait_for(lambda: "reloaded 1 credentials" in node.stderr(), what="reload")
+        fresh = self.client(node)
+        self.assertTrue(fresh.authenticate("reader", bytes(128)))
         node.stop()
 
     def test_check_config_and_bad_options(self):

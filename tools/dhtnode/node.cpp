@@ -107,6 +107,24 @@ Node::snapshot()
 }
 
 void
+Node::reload_credentials()
+{
+  if (m_opts.credentials.empty()) {
+    core::log_info("SIGHUP: no credentials file to reload");
+    return;
+  }
+  auto loaded = crypto::load_credentials(m_opts.credentials);
+  if (!loaded) {
+    core::log_error("credentials not reloaded, the old ones stay in force: {}",
+                    loaded.error().message);
+    return;
+  }
+  // Assigned in place: sessions in the middle of authenticating refer to this map.
+  *m_credentials = std::move(*loaded);
+  core::log_info("reloaded {} credentials from {}", m_credentials->size(), m_opts.credentials);
+}
+
+void
 Node::shutdown()
 {
   if (m_stopping)

@@ -60,12 +60,13 @@ public:
   core::StatsList stats_list() const;
   // Starts a snapshot dump now unless one is running (SIGUSR1, --dump-period).
   void snapshot();
+  // Re-reads the credentials file (SIGHUP); on error the old credentials stay in force.
+  void reload_credentials();
 
 private:
   core::Status load();
   core::Status listen();
   void start_timers();
-  void reload_credentials();
   void pump_scheduled();
 
   net::Loop& m_loop;
