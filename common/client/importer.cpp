@@ -27,7 +27,7 @@ Importer::add(std::uint64_t key, std::string_view value)
     ++lane.in_flight;
     std::weak_ptr<Importer*> self = m_self;
     std::size_t i = *node;
-    m_dht.node(i).put(m_channel, key, value, [self, i](Reply<void> r) {
+    m_dht.node(i).put(m_channel, key, value, [self, i, owner = m_owner.lock()](Reply<void> r) {
       if (auto alive = self.lock())
         (*alive)->answered(i, 1, std::move(r));
     });
@@ -66,7 +66,8 @@ Importer::send(std::size_t node, std::string payload, std::size_t records)
 {
   ++m_lanes[node]->in_flight;
   std::weak_ptr<Importer*> self = m_self;
-  m_dht.node(node).put_batch(m_channel, payload, [self, node, records](Reply<void> r) {
+  auto owner = m_owner.lock();
+  m_dht.node(node).put_batch(m_channel, payload, [self, node, records, owner](Reply<void> r) {
     if (auto alive = self.lock())
       (*alive)->answered(node, records, std::move(r));
   });
@@ -122,6 +123,60 @@ Importer::check_done()
       return;
   auto done = std::move(m_done);
   done(m_failure ? std::move(*m_failure) : Reply<void>());
+}
+
+namespace {
+// put_many's state: owned by the callbacks of the requests in flight (Importer::set_owner),
+// so that it goes away with them even if the Dht is destroyed first.
+struct ManyState {
+  ManyState(Dht& dht,
+            std::string_view channel,
+            ImportOptions opts,
+            std::vector<std::pair<std::uint64_t, std::string>> recs,
+            Callback<void> cb)
+      : importer(dht, std::string(channel), opts), records(std::move(recs)), done(std::move(cb))
+  {
+  }
+  Importer importer;
+  std::vector<std::pair<std::uint64_t, std::string>> records;
+  std::size_t next = 0;
+  Callback<void> done;
+};
+
+void
+feed(std::shared_ptr<ManyState> state)
+{
+  Importer& importer = state->importer;
+  while (state->next < state->records.size() && !importer.backlogged() && !importer.failure()) {
+    const auto& [key, value] = state->records[state->next++];
+    importer.add(key, value);
+  }
+  if (state->next < state->records.size() && !importer.failure())
+    return; // on_ready calls again
+  importer.on_ready(nullptr);
+  std::weak_ptr<ManyState> weak = state;
+  importer.finish([weak](Reply<void> reply) {
+    if (auto alive = weak.lock()) // alive: the last answer's callback holds it
+      std::exchange(alive->done, nullptr)(std::move(reply));
+  });
+}
+} // namespace
+
+void
+put_many(Dht& dht,
+         std::string_view channel,
+         std::vector<std::pair<std::uint64_t, std::string>> records,
+         Callback<void> done,
+         ImportOptions opts)
+{
+  auto state = std::make_shared<ManyState>(dht, channel, opts, std::move(records), std::move(done));
+  std::weak_ptr<ManyState> weak = state;
+  state->importer.set_owner(weak);
+  state->importer.on_ready([weak] {
+    if (auto alive = weak.lock())
+      feed(std::move(alive));
+  });
+  feed(std::move(state));
 }
 
 } // namespace shoal::client

@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shoal::client {
@@ -24,8 +26,8 @@ struct ImportOptions {
 
 // Feeds one channel of a handshaken Dht. Usage: add() while !backlogged(), else wait for the
 // ready callback; then finish(). After the first failure nothing more is sent and finish()
-// reports it; batches already stored stay stored. Must outlive its requests (destroy it after
-// finish's callback, or after destroying the Dht).
+// reports it; batches already stored stay stored. Destroying it early is safe: answers that
+// arrive later are ignored, and its callbacks never run.
 class Importer
 {
 public:
@@ -49,8 +51,16 @@ public:
   {
     return m_failure;
   }
-  // Sends what remains and calls done once every request has been answered.
+  // Sends what remains and calls done once every request has been answered (at once when
+  // nothing is outstanding).
   void finish(Callback<void> done);
+  // While requests are outstanding, their callbacks hold a reference to owner (the object
+  // that owns this importer), so that it lives as long as they do and no longer.
+  void
+  set_owner(std::weak_ptr<void> owner)
+  {
+    m_owner = std::move(owner);
+  }
 
   // Records added, and records the nodes confirmed.
   std::uint64_t
@@ -88,6 +98,15 @@ private:
   std::uint64_t m_added = 0;
   std::uint64_t m_stored = 0;
   std::shared_ptr<Importer*> m_self; // lets answers arriving after destruction be ignored
+  std::weak_ptr<void> m_owner;
 };
+
+// Stores records in channel through an Importer and calls done once all are answered (at once
+// when there is nothing to send). The Dht must be handshaken and outlive the call.
+void put_many(Dht& dht,
+              std::string_view channel,
+              std::vector<std::pair<std::uint64_t, std::string>> records,
+              Callback<void> done,
+              ImportOptions opts = {});
 
 } // namespace shoal::client

@@ -247,3 +247,39 @@ TEST_CASE("client::Importer sends batches to the responsible nodes", "[client]")
     }
   CHECK(stored == records.size());
 }
+
+TEST_CASE("client::put_many stores records and cleans up after an abandoned Dht", "[client]")
+{
+  net::Loop loop;
+  Cluster cluster(loop);
+  std::vector<std::pair<std::uint64_t, std::string>> records;
+  for (std::uint64_t i = 0; i < 5000; ++i)
+    records.emplace_back(client::fnv1a64(std::to_string(i)), std::to_string(i));
+  {
+    client::Dht dht(loop, cluster.endpoints());
+    REQUIRE(client::run_sync<void>(loop, [&](auto cb) { dht.handshake(cb); }).ok());
+    auto done = client::run_sync<void>(loop, [&](auto cb) {
+      client::put_many(dht, "many", records, cb, {1024, 1});
+    });
+    REQUIRE(done.ok());
+    std::size_t stored = 0;
+    for (const auto& node : cluster.nodes)
+      stored += node->channels["many"].size();
+    CHECK(stored == records.size());
+    auto empty = client::run_sync<void>(loop, [&](auto cb) { client::put_many(dht, "x", {}, cb); });
+    CHECK(empty.ok());
+  }
+  {
+    // The Dht goes away with batches in flight: done never runs and nothing leaks (ASan).
+    bool called = false;
+    {
+      client::Dht dht(loop, cluster.endpoints());
+      REQUIRE(client::run_sync<void>(loop, [&](auto cb) { dht.handshake(cb); }).ok());
+      client::put_many(dht, "abandoned", records, [&](Reply<void>) { called = true; }, {1024, 1});
+      net::Timer tick(loop);
+      tick.start(1, 0, [&] { loop.stop(); });
+      loop.run();
+    }
+    CHECK_FALSE(called);
+  }
+}
