@@ -149,3 +149,51 @@ TEST_CASE("client::NodeClient streams GetAll from a node that trickles its answe
   trickle.stop();
   node.shut();
 }
+
+TEST_CASE("client::NodeClient may be destroyed inside its own callbacks", "[client]")
+{
+  net::Loop loop;
+  FakeDhtNode node(loop);
+  for (std::uint64_t k = 0; k < 5000; ++k)
+    node.channels["ch"][k] = "value";
+  bool done = false;
+  SECTION("a record callback")
+  {
+    auto c = std::make_unique<NodeClient>(loop, node.endpoint);
+    std::size_t seen = 0;
+    c->get_all(
+        "ch",
+        [&](std::uint64_t, std::string_view) {
+          ++seen;
+          c.reset(); // no more callbacks after this
+          done = true;
+        },
+        [&](Reply<void>) { FAIL("done after destruction"); });
+    net::Timer poll(loop);
+    poll.start(1, 1, [&] {
+      if (done)
+        loop.stop();
+    });
+    loop.run();
+    CHECK(seen == 1);
+  }
+  SECTION("a single answer, with more answers in the same read")
+  {
+    auto c = std::make_unique<NodeClient>(loop, node.endpoint);
+    int answers = 0;
+    for (int i = 0; i < 10; ++i)
+      c->exists("ch", 1, [&](Reply<bool>) {
+        ++answers;
+        c.reset();
+        done = true;
+      });
+    net::Timer poll(loop);
+    poll.start(1, 1, [&] {
+      if (done)
+        loop.stop();
+    });
+    loop.run();
+    CHECK(answers == 1);
+  }
+  node.shut();
+}
