@@ -1,0 +1,309 @@
+// Dht: handshake, routing and the requests that go to every node.
+#include "client/dht.hpp"
+
+#include "client/gather.hpp"
+#include "core/hex.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace shoal::client {
+
+struct Dht::Multi {
+  std::vector<StreamId> parts; // per node; 0 once that node's stream has ended
+  std::size_t running = 0;
+  std::optional<Reply<void>> failure;
+  DoneCallback done;
+};
+
+Dht::Dht(net::Loop& loop, const std::vector<net::Endpoint>& nodes, NodeClientOptions opts)
+{
+  for (const auto& node : nodes) {
+    m_nodes.push_back(std::make_unique<NodeClient>(loop, node, opts));
+    m_info.push_back(NodeInfo{node, {}, proto::HashRange::none()});
+  }
+}
+
+Dht::~Dht() = default;
+
+void
+Dht::survey(Callback<void> done)
+{
+  struct Answer {
+    std::string version;
+    proto::HashRange range;
+  };
+  gather<Answer>(
+      m_nodes.size(),
+      [this](std::size_t i, Callback<Answer> cb) {
+        // Both requests are pipelined on the node's connection; the range comes second.
+        auto version = std::make_shared<std::optional<Reply<std::string>>>();
+        m_nodes[i]->get_version(
+            [version](Reply<std::string> r) { version->emplace(std::move(r)); });
+        m_nodes[i]->get_responsible_range([version, cb](Reply<proto::HashRange> range) {
+          if (version->has_value() && !(*version)->ok())
+            return cb(forward_error<Answer>(**version));
+          if (!range)
+            return cb(forward_error<Answer>(range));
+          std::string v = version->has_value() ? std::move(***version) : std::string();
+          cb(Answer{std::move(v), *range});
+        });
+      },
+      [this, done = std::move(done)](std::vector<Reply<Answer>> answers) {
+        for (std::size_t i = 0; i < answers.size(); ++i)
+          if (answers[i]) {
+            m_info[i].version = answers[i]->version;
+            m_info[i].range = answers[i]->range;
+          }
+        if (auto* failed = first_failure(answers))
+          return done(forward_error<void>(*failed));
+        done({});
+      });
+}
+
+core::Status
+Dht::check() const
+{
+  std::vector<proto::HashRange> ranges;
+  for (const auto& info : m_info) {
+    if (info.version != proto::api_version)
+      return core::make_error(core::Errc::unavailable,
+                              "node " + info.endpoint.str() + " speaks API version '" +
+                                  info.version + "', not " + std::string(proto::api_version));
+    ranges.push_back(info.range);
+  }
+  if (auto covered = proto::check_coverage(ranges); !covered)
+    return core::make_error(core::Errc::unavailable,
+                            "the nodes' hash ranges are inconsistent: " + covered.error().message);
+  return {};
+}
+
+void
+Dht::handshake(Callback<void> done)
+{
+  m_ready = false;
+  survey([this, done = std::move(done)](Reply<void> surveyed) {
+    if (!surveyed)
+      return done(std::move(surveyed));
+    if (auto checked = check(); !checked)
+      return done(Reply<void>(checked.error()));
+    m_ready = true;
+    done({});
+  });
+}
+
+std::optional<std::size_t>
+Dht::route(std::uint64_t key) const
+{
+  if (!m_ready)
+    return std::nullopt;
+  for (std::size_t i = 0; i < m_info.size(); ++i)
+    if (m_info[i].range.responsible_for(key))
+      return i;
+  return std::nullopt; // unreachable after check(): the ranges cover everything
+}
+
+template <class T>
+bool
+Dht::routed(std::uint64_t key, std::size_t& node, Callback<T>& cb)
+{
+  auto i = route(key);
+  if (!i) {
+    cb(Reply<T>(core::make_error(core::Errc::usage, "no node is known to hold key " +
+                                                        core::key_to_hex(key) +
+                                                        " (no successful handshake)")));
+    return false;
+  }
+  node = *i;
+  return true;
+}
+
+void
+Dht::put(std::string_view channel, std::uint64_t key, std::string_view value, Callback<void> cb)
+{
+  if (std::size_t i = 0; routed(key, i, cb))
+    m_nodes[i]->put(channel, key, value, std::move(cb));
+}
+
+void
+Dht::get(std::string_view channel, std::uint64_t key, Callback<std::optional<std::string>> cb)
+{
+  if (std::size_t i = 0; routed(key, i, cb))
+    m_nodes[i]->get(channel, key, std::move(cb));
+}
+
+void
+Dht::exists(std::string_view channel, std::uint64_t key, Callback<bool> cb)
+{
+  if (std::size_t i = 0; routed(key, i, cb))
+    m_nodes[i]->exists(channel, key, std::move(cb));
+}
+
+void
+Dht::remove(std::string_view channel, std::uint64_t key, Callback<void> cb)
+{
+  if (std::size_t i = 0; routed(key, i, cb))
+    m_nodes[i]->remove(channel, key, std::move(cb));
+}
+
+void
+Dht::get_channels(Callback<std::vector<std::string>> cb)
+{
+  using Names = std::vector<std::string>;
+  gather<Names>(
+      m_nodes.size(),
+      [this](std::size_t i, Callback<Names> done) { m_nodes[i]->get_channels(done); },
+      [cb = std::move(cb)](std::vector<Reply<Names>> replies) {
+        if (auto* failed = first_failure(replies))
+          return cb(forward_error<Names>(*failed));
+        std::set<std::string> all;
+        for (auto& r : replies)
+          all.insert(r->begin(), r->end());
+        cb(Names(all.begin(), all.end()));
+      });
+}
+
+void
+Dht::get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb)
+{
+  gather<NodeSize>(
+      m_nodes.size(),
+      [this, channel = std::string(channel)](std::size_t i, Callback<NodeSize> done) {
+        if (channel.empty())
+          m_nodes[i]->get_size(done);
+        else
+          m_nodes[i]->get_channel_size(channel, done);
+      },
+      [cb = std::move(cb)](std::vector<Reply<NodeSize>> replies) {
+        if (auto* failed = first_failure(replies))
+          return cb(forward_error<std::vector<NodeSize>>(*failed));
+        std::vector<NodeSize> sizes;
+        for (auto& r : replies)
+          sizes.push_back(std::move(*r));
+        cb(std::move(sizes));
+      });
+}
+
+void
+Dht::remove_channel(std::string_view channel, Callback<void> cb)
+{
+  gather<void>(
+      m_nodes.size(),
+      [this, channel = std::string(channel)](std::size_t i, Callback<void> done) {
+        m_nodes[i]->remove_channel(channel, done);
+      },
+      [cb = std::move(cb)](std::vector<Reply<void>> replies) {
+        if (auto* failed = first_failure(replies))
+          return cb(*failed);
+        cb({});
+      });
+}
+
+void
+Dht::get_stats(Callback<std::vector<std::vector<std::string>>> cb)
+{
+  using Lines = std::vector<std::string>;
+  gather<Lines>(
+      m_nodes.size(), [this](std::size_t i, Callback<Lines> done) { m_nodes[i]->get_stats(done); },
+      [cb = std::move(cb)](std::vector<Reply<Lines>> replies) {
+        if (auto* failed = first_failure(replies))
+          return cb(forward_error<std::vector<Lines>>(*failed));
+        std::vector<Lines> all;
+        for (auto& r : replies)
+          all.push_back(std::move(*r));
+        cb(std::move(all));
+      });
+}
+
+StreamId
+Dht::get_all(std::string_view channel, RecordCallback on_record, DoneCallback done)
+{
+  return start_multi(
+      [&](NodeClient& node, DoneCallback part) { return node.get_all(channel, on_record, part); },
+      std::move(done));
+}
+
+StreamId
+Dht::get_all_keys(std::string_view channel, RecordCallback on_record, DoneCallback done)
+{
+  return start_multi([&](NodeClient& node,
+                         DoneCallback part) { return node.get_all_keys(channel, on_record, part); },
+                     std::move(done));
+}
+
+StreamId
+Dht::get_all_filter(std::string_view channel,
+                    std::string_view filter,
+                    RecordCallback on_record,
+                    DoneCallback done)
+{
+  return start_multi(
+      [&](NodeClient& node, DoneCallback part) {
+        return node.get_all_filter(channel, filter, on_record, part);
+      },
+      std::move(done));
+}
+
+StreamId
+Dht::listen(std::string_view channel, ListenCallback on_update, DoneCallback done)
+{
+  return start_multi(
+      [&](NodeClient& node, DoneCallback part) { return node.listen(channel, on_update, part); },
+      std::move(done));
+}
+
+StreamId
+Dht::start_multi(const StartFn& start, DoneCallback done)
+{
+  StreamId id = m_next_stream++;
+  auto multi = std::make_unique<Multi>();
+  multi->done = std::move(done);
+  multi->running = m_nodes.size();
+  multi->parts.resize(m_nodes.size());
+  Multi& m = *multi;
+  m_multis.emplace(id, std::move(multi));
+  for (std::size_t i = 0; i < m_nodes.size(); ++i)
+    m.parts[i] =
+        start(*m_nodes[i], [this, id, i](Reply<void> r) { part_done(id, i, std::move(r)); });
+  return id;
+}
+
+void
+Dht::part_done(StreamId id, std::size_t node, Reply<void> reply)
+{
+  auto it = m_multis.find(id);
+  if (it == m_multis.end())
+    return;
+  Multi& m = *it->second;
+  m.parts[node] = 0;
+  --m.running;
+  if (!reply && !m.failure) {
+    m.failure.emplace(std::move(reply));
+    for (std::size_t i = 0; i < m.parts.size(); ++i)
+      if (m.parts[i] != 0) { // an incomplete merge is useless: stop the others
+        m_nodes[i]->cancel(m.parts[i]);
+        m.parts[i] = 0;
+        --m.running;
+      }
+  }
+  if (m.running > 0)
+    return;
+  auto multi = std::move(it->second);
+  m_multis.erase(it);
+  auto done = std::move(multi->done);
+  done(multi->failure ? std::move(*multi->failure) : Reply<void>());
+}
+
+void
+Dht::cancel(StreamId id)
+{
+  auto it = m_multis.find(id);
+  if (it == m_multis.end())
+    return;
+  for (std::size_t i = 0; i < it->second->parts.size(); ++i)
+    if (it->second->parts[i] != 0)
+      m_nodes[i]->cancel(it->second->parts[i]);
+  m_multis.erase(it);
+}
+
+} // namespace shoal::client

@@ -1,0 +1,325 @@
+// NodeClient: request encoding, answer decoding, and one session per stream.
+#include "client/node_client.hpp"
+
+#include <utility>
+
+namespace shoal::client {
+
+namespace {
+
+std::string
+encode(const proto::Request& request)
+{
+  std::string out;
+  proto::encode_request(request, out);
+  return out;
+}
+
+std::string
+encode_bare(proto::Command command)
+{
+  proto::Request request;
+  request.command = command;
+  return encode(request);
+}
+
+std::string
+encode_channel(proto::Command command, std::string_view channel, std::string_view value = {})
+{
+  proto::Request request;
+  request.command = command;
+  request.channel = channel;
+  request.value = value;
+  return encode(request);
+}
+
+std::string
+encode_keyed(proto::Command command, std::string_view channel, std::uint64_t key)
+{
+  std::string out;
+  proto::encode_keyed(command, channel, key, out);
+  return out;
+}
+
+// Decoders of Ok responses (views into the input become owned values here).
+std::optional<std::string>
+decode_value(const proto::Response& r)
+{
+  if (r.value.empty()) // the legacy protocol's "no record"
+    return std::nullopt;
+  return std::string(r.value);
+}
+
+bool
+decode_exists(const proto::Response& r)
+{
+  return r.exists;
+}
+
+std::vector<std::string>
+decode_channels(const proto::Response& r)
+{
+  return {r.channels.begin(), r.channels.end()};
+}
+
+NodeSize
+decode_size(const proto::Response& r)
+{
+  return NodeSize{std::string(r.address), r.port, r.records, r.bytes};
+}
+
+proto::HashRange
+decode_range(const proto::Response& r)
+{
+  return proto::HashRange{r.min, r.max};
+}
+
+std::uint64_t
+decode_connections(const proto::Response& r)
+{
+  return r.connections;
+}
+
+std::string
+decode_version(const proto::Response& r)
+{
+  return std::string(r.value);
+}
+
+std::vector<std::string>
+decode_stats(const proto::Response& r)
+{
+  std::vector<std::string> lines;
+  std::string_view text = r.value;
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    if (!line.empty())
+      lines.emplace_back(line);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  return lines;
+}
+
+} // namespace
+
+NodeClient::NodeClient(net::Loop& loop, net::Endpoint node, NodeClientOptions opts)
+    : m_loop(loop), m_endpoint(std::move(node)), m_opts(std::move(opts))
+{
+}
+
+NodeClient::~NodeClient()
+{
+  if (m_main)
+    m_main->close();
+  for (auto& [id, session] : m_streams)
+    session->close();
+}
+
+Session&
+NodeClient::main_session()
+{
+  if (!m_main)
+    m_main = Session::create(m_loop, m_endpoint, m_opts, m_opts.request_timeout_ms);
+  return *m_main;
+}
+
+template <class T>
+void
+NodeClient::single(proto::Command command,
+                   std::string request,
+                   T (*decode)(const proto::Response&),
+                   Callback<T> cb)
+{
+  main_session().submit(
+      std::make_unique<SinglePending<T>>(command, std::move(request), decode, std::move(cb)));
+}
+
+void
+NodeClient::single_void(proto::Command command, std::string request, Callback<void> cb)
+{
+  main_session().submit(
+      std::make_unique<SinglePending<void>>(command, std::move(request), nullptr, std::move(cb)));
+}
+
+void
+NodeClient::put(std::string_view channel,
+                std::uint64_t key,
+                std::string_view value,
+                Callback<void> cb)
+{
+  std::string request;
+  proto::encode_put(channel, key, value, request);
+  single_void(proto::Command::put, std::move(request), std::move(cb));
+}
+
+void
+NodeClient::get(std::string_view channel,
+                std::uint64_t key,
+                Callback<std::optional<std::string>> cb)
+{
+  single(proto::Command::get, encode_keyed(proto::Command::get, channel, key), decode_value,
+         std::move(cb));
+}
+
+void
+NodeClient::exists(std::string_view channel, std::uint64_t key, Callback<bool> cb)
+{
+  single(proto::Command::exists, encode_keyed(proto::Command::exists, channel, key), decode_exists,
+         std::move(cb));
+}
+
+void
+NodeClient::remove(std::string_view channel, std::uint64_t key, Callback<void> cb)
+{
+  single_void(proto::Command::remove, encode_keyed(proto::Command::remove, channel, key),
+              std::move(cb));
+}
+
+void
+NodeClient::get_channels(Callback<std::vector<std::string>> cb)
+{
+  single(proto::Command::get_channels, encode_bare(proto::Command::get_channels), decode_channels,
+         std::move(cb));
+}
+
+void
+NodeClient::get_channel_size(std::string_view channel, Callback<NodeSize> cb)
+{
+  single(proto::Command::get_channel_size,
+         encode_channel(proto::Command::get_channel_size, channel), decode_size, std::move(cb));
+}
+
+void
+NodeClient::get_size(Callback<NodeSize> cb)
+{
+  single(proto::Command::get_size, encode_bare(proto::Command::get_size), decode_size,
+         std::move(cb));
+}
+
+void
+NodeClient::get_responsible_range(Callback<proto::HashRange> cb)
+{
+  single(proto::Command::get_responsible_range, encode_bare(proto::Command::get_responsible_range),
+         decode_range, std::move(cb));
+}
+
+void
+NodeClient::remove_channel(std::string_view channel, Callback<void> cb)
+{
+  single_void(proto::Command::remove_channel,
+              encode_channel(proto::Command::remove_channel, channel), std::move(cb));
+}
+
+void
+NodeClient::get_num_connections(Callback<std::uint64_t> cb)
+{
+  single(proto::Command::get_num_connections, encode_bare(proto::Command::get_num_connections),
+         decode_connections, std::move(cb));
+}
+
+void
+NodeClient::get_version(Callback<std::string> cb)
+{
+  single(proto::Command::get_version, encode_bare(proto::Command::get_version), decode_version,
+         std::move(cb));
+}
+
+void
+NodeClient::get_stats(Callback<std::vector<std::string>> cb)
+{
+  single(proto::Command::get_stats, encode_bare(proto::Command::get_stats), decode_stats,
+         std::move(cb));
+}
+
+void
+NodeClient::put_batch(std::string_view channel, std::string_view payload, Callback<void> cb)
+{
+  single_void(proto::Command::put_batch,
+              encode_channel(proto::Command::put_batch, channel, payload), std::move(cb));
+}
+
+void
+NodeClient::redistribute(proto::HashRange range,
+                         std::vector<proto::NodeRange> nodes,
+                         Callback<void> cb)
+{
+  proto::Request request;
+  request.command = proto::Command::redistribute;
+  request.min = range.min;
+  request.max = range.max;
+  request.nodes = std::move(nodes);
+  single_void(proto::Command::redistribute, encode(request), std::move(cb));
+}
+
+StreamId
+NodeClient::start_stream(std::unique_ptr<Pending> pending, std::uint64_t idle_timeout_ms)
+{
+  StreamId id = m_next_stream++;
+  auto session = Session::create(m_loop, m_endpoint, m_opts, idle_timeout_ms);
+  // The stream's session ends with its only request (after done has run).
+  session->set_on_empty([this, id] { cancel(id); });
+  session->submit(std::move(pending));
+  m_streams.emplace(id, std::move(session));
+  return id;
+}
+
+StreamId
+NodeClient::get_all(std::string_view channel, RecordCallback on_record, DoneCallback done)
+{
+  return start_stream(std::make_unique<BatchStream>(
+                          proto::Command::get_all, encode_channel(proto::Command::get_all, channel),
+                          std::move(on_record), std::move(done)),
+                      m_opts.stream_timeout_ms);
+}
+
+StreamId
+NodeClient::get_all_keys(std::string_view channel, RecordCallback on_record, DoneCallback done)
+{
+  return start_stream(
+      std::make_unique<BatchStream>(proto::Command::get_all_keys,
+                                    encode_channel(proto::Command::get_all_keys, channel),
+                                    std::move(on_record), std::move(done)),
+      m_opts.stream_timeout_ms);
+}
+
+StreamId
+NodeClient::get_all_filter(std::string_view channel,
+                           std::string_view filter,
+                           RecordCallback on_record,
+                           DoneCallback done)
+{
+  return start_stream(
+      std::make_unique<BatchStream>(proto::Command::get_all_filter,
+                                    encode_channel(proto::Command::get_all_filter, channel, filter),
+                                    std::move(on_record), std::move(done)),
+      m_opts.stream_timeout_ms);
+}
+
+StreamId
+NodeClient::listen(std::string_view channel, ListenCallback on_update, DoneCallback done)
+{
+  return start_stream(
+      std::make_unique<ListenStream>(encode_channel(proto::Command::listen, channel),
+                                     std::move(on_update), std::move(done)),
+      0);
+}
+
+void
+NodeClient::cancel(StreamId id)
+{
+  auto it = m_streams.find(id);
+  if (it == m_streams.end())
+    return;
+  auto session = std::move(it->second); // kept alive until this returns
+  m_streams.erase(it);
+  session->close();
+}
+
+std::size_t
+NodeClient::pending_requests() const
+{
+  return m_main ? m_main->pending() : 0;
+}
+
+} // namespace shoal::client

@@ -1,0 +1,127 @@
+// NodeClient: the asynchronous client of one DHT node (legacy protocol, specs/swarm.md §1.3).
+// Single requests are pipelined on one persistent connection and answered in order; each
+// stream (GetAll*, Listen) runs on a dedicated connection so that single requests keep flowing.
+#pragma once
+
+#include "client/node_options.hpp"
+#include "client/reply.hpp"
+#include "client/session.hpp"
+#include "net/endpoint.hpp"
+#include "net/loop.hpp"
+#include "proto/hash_range.hpp"
+#include "proto/request.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shoal::client {
+
+// A node's answer to GetSize and GetChannelSize (the address and port as the node reports them).
+struct NodeSize {
+  std::string address;
+  std::uint16_t port = 0;
+  std::uint64_t records = 0;
+  std::uint64_t bytes = 0;
+};
+
+// Usable on its own (one node, no handshake) or through Dht. Callbacks run on the loop, never
+// inside the call that issued the request. Destroying the client closes its connections and
+// drops outstanding callbacks unrun; it must be destroyed before its Loop.
+class NodeClient
+{
+public:
+  NodeClient(net::Loop& loop, net::Endpoint node, NodeClientOptions opts = {});
+  NodeClient(const NodeClient&) = delete;
+  NodeClient& operator=(const NodeClient&) = delete;
+  ~NodeClient();
+
+  // The node this client talks to.
+  const net::Endpoint&
+  endpoint() const
+  {
+    return m_endpoint;
+  }
+  // The options given to the constructor.
+  const NodeClientOptions&
+  options() const
+  {
+    return m_opts;
+  }
+
+  // Stores value under key in channel.
+  void put(std::string_view channel, std::uint64_t key, std::string_view value, Callback<void> cb);
+  // Reads the value of key; nullopt when the channel holds no such record.
+  void get(std::string_view channel, std::uint64_t key, Callback<std::optional<std::string>> cb);
+  // Tells whether channel holds key.
+  void exists(std::string_view channel, std::uint64_t key, Callback<bool> cb);
+  // Removes key from channel (Ok also when it was absent).
+  void remove(std::string_view channel, std::uint64_t key, Callback<void> cb);
+  // Names of the node's channels.
+  void get_channels(Callback<std::vector<std::string>> cb);
+  // Records and bytes of one channel on this node.
+  void get_channel_size(std::string_view channel, Callback<NodeSize> cb);
+  // Records and bytes of every channel of this node together.
+  void get_size(Callback<NodeSize> cb);
+  // The node's hash range (of bit-reversed keys; empty while awaiting a redistribution).
+  void get_responsible_range(Callback<proto::HashRange> cb);
+  // Removes a channel and all its records.
+  void remove_channel(std::string_view channel, Callback<void> cb);
+  // The number of connections the node has open.
+  void get_num_connections(Callback<std::uint64_t> cb);
+  // The node's API version (proto::api_version for a compatible node).
+  void get_version(Callback<std::string> cb);
+  // The node's stats as "key:value" lines (shoal's GetStats).
+  void get_stats(Callback<std::vector<std::string>> cb);
+  // Stores a batch: payload is what proto::BatchBuilder::finish produced.
+  void put_batch(std::string_view channel, std::string_view payload, Callback<void> cb);
+  // Gives the node a new range and the nodes to hand the rest of its records to.
+  void redistribute(proto::HashRange range, std::vector<proto::NodeRange> nodes, Callback<void> cb);
+
+  // Streams every record of channel to on_record, then calls done.
+  StreamId get_all(std::string_view channel, RecordCallback on_record, DoneCallback done);
+  // Streams every key of channel (the values passed are empty), then calls done.
+  StreamId get_all_keys(std::string_view channel, RecordCallback on_record, DoneCallback done);
+  // Streams the records whose value contains filter as a substring, then calls done.
+  StreamId get_all_filter(std::string_view channel,
+                          std::string_view filter,
+                          RecordCallback on_record,
+                          DoneCallback done);
+  // Streams changes to channel until it is removed (done gets Ok) or the link fails; never
+  // times out (TCP keepalive notices a dead node).
+  StreamId listen(std::string_view channel, ListenCallback on_update, DoneCallback done);
+  // Ends a stream at once; none of its callbacks runs afterwards. Unknown ids are ignored.
+  void cancel(StreamId id);
+
+  // Single requests not answered yet.
+  std::size_t pending_requests() const;
+  // Streams running.
+  std::size_t
+  streams() const
+  {
+    return m_streams.size();
+  }
+
+private:
+  template <class T>
+  void single(proto::Command command,
+              std::string request,
+              T (*decode)(const proto::Response&),
+              Callback<T> cb);
+  void single_void(proto::Command command, std::string request, Callback<void> cb);
+  StreamId start_stream(std::unique_ptr<Pending> pending, std::uint64_t idle_timeout_ms);
+  Session& main_session();
+
+  net::Loop& m_loop;
+  net::Endpoint m_endpoint;
+  NodeClientOptions m_opts;
+  std::shared_ptr<Session> m_main;
+  std::map<StreamId, std::shared_ptr<Session>> m_streams;
+  StreamId m_next_stream = 1;
+};
+
+} // namespace shoal::client

@@ -1,0 +1,171 @@
+// Decoding of stream answers (GetAll*, Listen) and the error a non-Ok status becomes.
+#include "client/pending.hpp"
+
+#include "core/hex.hpp"
+#include "proto/batch.hpp"
+
+namespace shoal::client {
+
+core::Error
+status_error(const std::string& node, proto::Command command, proto::StatusCode status)
+{
+  // Unavailable: the node is up but will not do it; the CLI exits 69 (EX_UNAVAILABLE).
+  return core::make_error(core::Errc::unavailable,
+                          "node " + node + " answered " + std::string(proto::status_name(status)) +
+                              " to " + std::string(proto::command_name(command)));
+}
+
+namespace {
+// Reads the status that opens every stream; done (with result set) when it is not Ok.
+Parse
+read_stream_status(proto::Command command,
+                   std::string_view input,
+                   std::size_t& consumed,
+                   const ParseContext& ctx,
+                   std::optional<Reply<void>>& result,
+                   bool& started)
+{
+  proto::Response response;
+  auto read = proto::read_response(command, input, ctx.opts.limits, response);
+  if (read.status != proto::ReadStatus::complete)
+    return read.status == proto::ReadStatus::need_more ? Parse::need_more : Parse::malformed;
+  consumed = read.consumed;
+  started = true;
+  if (response.status == proto::StatusCode::ok)
+    return Parse::need_more;
+  result.emplace(status_error(ctx.node, command, response.status), response.status);
+  return Parse::done;
+}
+} // namespace
+
+BatchStream::BatchStream(proto::Command command,
+                         std::string request,
+                         RecordCallback on_record,
+                         DoneCallback done)
+    : Pending(command, std::move(request)), m_on_record(std::move(on_record)),
+      m_done(std::move(done))
+{
+}
+
+Parse
+BatchStream::parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
+{
+  consumed = 0;
+  if (!m_started) {
+    Parse p = read_stream_status(command(), input, consumed, ctx, m_result, m_started);
+    if (p == Parse::malformed)
+      return malformed("malformed response");
+    if (!m_started || p == Parse::done)
+      return p;
+  }
+  const std::uint64_t max_payload = proto::batch_payload_bound(ctx.opts.max_batch_raw);
+  for (;;) {
+    std::string_view payload;
+    auto read = proto::read_array(input.substr(consumed), max_payload, payload);
+    if (read.status == proto::ReadStatus::need_more)
+      return Parse::need_more;
+    if (read.status == proto::ReadStatus::malformed)
+      return malformed("record batch larger than the limit");
+    consumed += read.consumed;
+    if (payload.empty()) { // the end of the stream
+      m_result.emplace();
+      return Parse::done;
+    }
+    if (Parse p = deliver_batch(payload, ctx); p != Parse::need_more || ctx.closed)
+      return p;
+  }
+}
+
+Parse
+BatchStream::deliver_batch(std::string_view payload, const ParseContext& ctx)
+{
+  if (auto s = proto::decompress_batch(payload, ctx.opts.max_batch_raw, m_raw); !s)
+    return malformed(s.error().message);
+  // A copy: the callback may cancel the stream, which must not destroy the function it runs.
+  RecordCallback on_record = m_on_record;
+  const bool keys_only = command() == proto::Command::get_all_keys;
+  proto::BatchReader reader(m_raw);
+  std::string_view key_text, value;
+  while (keys_only ? reader.next_key(key_text) : reader.next_pair(key_text, value)) {
+    auto key = core::parse_key(key_text);
+    if (!key)
+      return malformed("record batch holds a bad key");
+    on_record(*key, value);
+    if (ctx.closed)
+      return Parse::need_more;
+  }
+  if (reader.failed())
+    return malformed("truncated record batch");
+  return Parse::need_more;
+}
+
+void
+BatchStream::finish()
+{
+  auto done = std::move(m_done);
+  done(std::move(*m_result));
+}
+
+void
+BatchStream::fail(const core::Error& error)
+{
+  auto done = std::move(m_done);
+  done(Reply<void>(error));
+}
+
+ListenStream::ListenStream(std::string request, ListenCallback on_update, DoneCallback done)
+    : Pending(proto::Command::listen, std::move(request)), m_on_update(std::move(on_update)),
+      m_done(std::move(done))
+{
+}
+
+Parse
+ListenStream::parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
+{
+  consumed = 0;
+  if (!m_started) {
+    Parse p = read_stream_status(command(), input, consumed, ctx, m_result, m_started);
+    if (p == Parse::malformed)
+      return malformed("malformed response");
+    if (!m_started || p == Parse::done)
+      return p;
+  }
+  ListenCallback on_update = m_on_update; // a copy, as in BatchStream
+  for (;;) {
+    std::string_view key_text, value;
+    auto read =
+        proto::read_pair(input.substr(consumed), ctx.opts.limits.max_array, key_text, value);
+    if (read.status == proto::ReadStatus::need_more)
+      return Parse::need_more;
+    if (read.status == proto::ReadStatus::malformed)
+      return malformed("malformed Listen update");
+    consumed += read.consumed;
+    if (key_text.empty() && value.empty()) { // the channel was removed
+      m_result.emplace();
+      return Parse::done;
+    }
+    auto key = core::parse_key(key_text);
+    if (!key)
+      return malformed("Listen update with a bad key");
+    // shoal's dhtnode reports a removed record as its key with an empty value.
+    on_update(*key, value.empty() ? std::nullopt : std::optional<std::string_view>(value));
+    if (ctx.closed)
+      return Parse::need_more;
+  }
+}
+
+void
+ListenStream::finish()
+{
+  auto done = std::move(m_done);
+  done(std::move(*m_result));
+}
+
+void
+ListenStream::fail(const core::Error& error)
+{
+  auto done = std::move(m_done);
+  done(Reply<void>(error));
+}
+
+} // namespace shoal::client
