@@ -67,7 +67,7 @@ add_choice(CLI::App& app,
 }
 
 int
-parse(CLI::App& app, int argc, char** argv, const CommonOptions& common)
+parse(CLI::App& app, int argc, char** argv, CommonOptions& common)
 {
   try {
     app.parse(argc, argv);
@@ -85,6 +85,8 @@ parse(CLI::App& app, int argc, char** argv, const CommonOptions& common)
       std::fprintf(stderr, "run '%s --help' for the options\n", app.get_name().c_str());
     return config ? EX_CONFIG : EX_USAGE;
   }
+  if (const CLI::Option* config = app.get_config_ptr(); config && config->count())
+    common.config_file = config->as<std::string>();
   core::LogLevel level{};
   if (core::parse_log_level(common.log_level, level))
     core::set_log_level(level);

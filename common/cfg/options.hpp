@@ -24,9 +24,10 @@ struct CommonOptions {
 // Adds --config, --check-config and --log-level; makes unknown config-file names an error.
 void add_common_options(CLI::App& app, CommonOptions& common);
 
-// Parses the command line and the config file; applies --log-level. Returns an exit code to
+// Parses the command line and the config file; applies --log-level and records the config
+// file's name in common. Returns an exit code to
 // exit with (0 after --help, 64 or 78 on errors, printed as "<tool>: error: ..."), or -1 to go on.
-int parse(CLI::App& app, int argc, char** argv, const CommonOptions& common);
+int parse(CLI::App& app, int argc, char** argv, CommonOptions& common);
 
 // Runs a tool's main body; an escaping exception prints "<tool>: error: ..." and exits 70.
 int guard_main(const char* tool, const std::function<int()>& body);

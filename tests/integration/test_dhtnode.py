@@ -308,6 +308,36 @@ class DhtNodeTest(harness.DaemonTestCase):
         self.assertTrue(fresh.authenticate("reader", bytes(128)))
         node.stop()
 
+    def test_redistribute_moves_records_and_rewrites_the_config(self):
+        conf = self.path("a.conf")
+        with open(conf, "w") as f:
+            f.write("# node a\nlisten = 127.0.0.1:0\nrange = 0:ffffffffffffffff\n")
+        a = self.start("dhtnode", ["--config", conf, "--data-dir", self.path("a"),
+                                   "--stats-log", ""])
+        b = self.node("--range", "8000000000000000:ffffffffffffffff", data="b")
+        ca, cb = self.client(a), self.client(b)
+        records = [(k, b"r%d" % k) for k in range(30000)]
+        self.assertEqual(ca.put_batches("x", records[:20000]), OK)
+        self.assertEqual(ca.put_batches("y", records[20000:]), OK)
+        self.assertEqual(ca.redistribute(0, 0x7FFFFFFFFFFFFFFF,
+                                         [("127.0.0.1", b.port, 0x8000000000000000, 2**64 - 1)]),
+                         OK)
+        self.assertEqual(ca.responsible_range(), (OK, (0, 0x7FFFFFFFFFFFFFFF)))
+        for channel, expect in (("x", records[:20000]), ("y", records[20000:])):
+            _, on_a = ca.get_all(channel)
+            _, on_b = cb.get_all(channel)
+            self.assertTrue(all(swarm.bitswap(k) <= 0x7FFFFFFFFFFFFFFF for k, _ in on_a))
+            self.assertTrue(all(swarm.bitswap(k) > 0x7FFFFFFFFFFFFFFF for k, _ in on_b))
+            self.assertEqual(sorted(on_a + on_b), expect)  # each record exactly once
+        with open(conf) as f:
+            text = f.read()
+        self.assertIn("range = 0000000000000000:7fffffffffffffff", text)
+        self.assertIn("# node a", text)
+        _, stats = ca.stats()
+        self.assertEqual(int(stats["forwarded"]), 15000)
+        a.stop()
+        b.stop()
+
     def test_check_config_and_bad_options(self):
         conf = self.path("node.conf")
         with open(conf, "w") as f:

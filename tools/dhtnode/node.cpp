@@ -39,6 +39,9 @@ Node::start()
     if (!loaded)
       return loaded.take_error();
     m_credentials = std::move(*loaded);
+    if (!m_opts.peer_name.empty() && !m_credentials->count(m_opts.peer_name))
+      return core::make_error(core::Errc::config, "--peer-name " + m_opts.peer_name +
+                                                      " is not in " + m_opts.credentials);
   }
   SHOAL_TRY(m_stats_log.open(m_opts.stats_log));
   SHOAL_TRY(load());
@@ -104,6 +107,17 @@ Node::snapshot()
     return;
   if (!m_snapshot->start())
     core::log_warn("snapshot dump not started: one is running");
+}
+
+std::optional<client::AuthIdentity>
+Node::peer_identity() const
+{
+  if (m_opts.peer_name.empty() || !m_credentials)
+    return std::nullopt;
+  auto key = m_credentials->find(m_opts.peer_name);
+  if (key == m_credentials->end())
+    return std::nullopt;
+  return client::AuthIdentity{m_opts.peer_name, key->second};
 }
 
 void

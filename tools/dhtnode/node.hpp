@@ -8,6 +8,7 @@
 #include "snapshot.hpp"
 #include "storage.hpp"
 
+#include "client/node_options.hpp"
 #include "core/stats.hpp"
 #include "net/loop.hpp"
 #include "net/tcp_server.hpp"
@@ -43,6 +44,8 @@ public:
   void set_range(const proto::HashRange& range);
   const net::Endpoint& endpoint() const { return m_endpoint; }
   std::size_t connections() const { return m_server ? m_server->connections() : 0; }
+  // Whom to authenticate as towards other nodes (Redistribute), from --peer-name.
+  std::optional<client::AuthIdentity> peer_identity() const;
   const crypto::Credentials* credentials() const
   {
     return m_credentials ? &*m_credentials : nullptr;

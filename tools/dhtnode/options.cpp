@@ -39,6 +39,10 @@ add_options(CLI::App& app, Options& opts)
   app.add_option("--credentials", opts.credentials,
                  "require HMAC authentication with the name:key lines of FILE")
       ->type_name("FILE");
+  app.add_option("--peer-name", opts.peer_name,
+                 "authenticate to the nodes a Redistribute sends records to as NAME (a name of "
+                 "the credentials file)")
+      ->type_name("NAME");
   app.add_option("--connection-limit", opts.connection_limit, "refuse connections beyond this")
       ->capture_default_str()
       ->type_name("N");

@@ -28,6 +28,7 @@ struct Options {
   bool load_damaged = false;                       // load the readable part of a damaged dump file
   std::uint64_t dump_period_ms = 0;                // periodic snapshot dumps; 0 = only at shutdown
   std::string credentials;                         // name:key file; set = authentication required
+  std::string peer_name; // authenticate to other nodes (Redistribute) as this credential
   std::size_t connection_limit = 5000;
   int backlog = 2048;
   std::string stats_log = "-"; // "-" = stderr, "" = none

@@ -1,6 +1,7 @@
 // Redistributor: the Redistribute request (specs/swarm.md §1.3). The node adopts its new range
-// at once, then sends every record now outside it to the node of the request's list that
-// covers it (PutBatch), removing what was accepted; a failed send is retried after 2 s.
+// at once, then sends every record now outside it to the node of the request's list whose
+// range covers it, in PutBatch requests, and removes what those nodes accepted. A failed send
+// is retried after 2 s. The requester gets its answer when every channel has been gone through.
 #pragma once
 
 #include "proto/request.hpp"
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace shoal::dhtnode {
@@ -20,19 +22,22 @@ public:
   explicit Redistributor(Node& node);
   ~Redistributor();
 
-  bool running() const;
-  // Starts moving records to targets; done(ok) runs when every channel was gone through.
-  void start(const std::vector<proto::NodeRange>& targets, std::function<void(bool)> done);
+  bool running() const { return m_run != nullptr; }
+  // Starts moving records to targets; done(ok, message) runs when every channel was gone
+  // through (ok) or when targets could not be used (not ok). Only one runs at a time.
+  void start(const std::vector<proto::NodeRange>& targets,
+             std::function<void(bool, const std::string&)> done);
   // Abandons a redistribution (shutdown); records not sent yet stay here.
   void stop();
   // While running, PutBatch is refused once the node grew past 1.1 x its size at the start
-  // (records arrive from other nodes faster than this one sends its own away).
+  // (records arriving from other nodes faster than this one sends its own away).
   bool refuses(std::uint64_t extra_bytes) const;
 
+  class Run; // one redistribution in progress (redistribute.cpp)
+
 private:
-  struct State;
   Node& m_node;
-  std::unique_ptr<State> m_state;
+  std::unique_ptr<Run> m_run;
 };
 
 } // namespace shoal::dhtnode
