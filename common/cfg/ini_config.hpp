@@ -10,7 +10,7 @@ namespace shoal::cfg {
 class IniConfig : public CLI::Config
 {
 public:
-  // Writes the app's current option values in the file format (for --print-config).
+  // Writes the app's current option values in the file format (CLI::App::config_to_str).
   std::string to_config(const CLI::App* app,
                         bool default_also,
                         bool write_description,

@@ -80,7 +80,11 @@ parse(CLI::App& app, int argc, char** argv, CommonOptions& common)
   } catch (const CLI::ParseError& e) {
     bool config =
         dynamic_cast<const CLI::ConfigError*>(&e) || dynamic_cast<const CLI::FileError*>(&e);
-    std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), e.what());
+    std::string message = e.what();
+    // CLI11 says "INI was not able to parse NAME" for a name no option has.
+    if (std::string_view prefix = "INI was not able to parse "; message.starts_with(prefix))
+      message = "unknown option '" + message.substr(prefix.size()) + "' in the config file";
+    std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), message.c_str());
     if (!config)
       std::fprintf(stderr, "run '%s --help' for the options\n", app.get_name().c_str());
     return config ? EX_CONFIG : EX_USAGE;

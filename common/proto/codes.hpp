@@ -51,8 +51,9 @@ enum class StatusCode : std::int32_t {
 // new command code instead so that old clients keep working.
 inline constexpr std::string_view api_version = "20110401";
 
-// Longest channel name a node accepts (the name also becomes a dump file name).
-inline constexpr std::size_t max_channel_name = 250;
+// Longest channel name a node accepts. The name becomes a dump file name, and the temporary
+// "<name>.tcm.XXXXXX.dumping" (19 more bytes) must fit in a file name (255 bytes).
+inline constexpr std::size_t max_channel_name = 236;
 
 // Longest node address a Redistribute request or a size response may carry (a DNS name).
 inline constexpr std::size_t max_address_length = 255;

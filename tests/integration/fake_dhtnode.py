@@ -19,7 +19,7 @@ from swarm import (EMPTY_VALUE, BAD_CHANNEL_NAME, OK, WRONG_NODE, arr, bitswap, 
 
 API_VERSION = b"20110401"
 BATCH = 64 * 1024
-CHANNEL_RE = re.compile(rb"^[A-Za-z0-9_-]{1,250}$")
+CHANNEL_RE = re.compile(rb"^[A-Za-z0-9_-]{1,236}$")
 
 
 class Store:

@@ -85,9 +85,10 @@ class DhtNodeTest(harness.DaemonTestCase):
         self.assertEqual(c.get("ch", 2), (OK, b"even"))  # the refused batch stored nothing
         self.assertEqual(c.put_batch("ch", [(4, b"a"), (6, b"")]), EMPTY_VALUE)
         self.assertEqual(c.get("ch", 4), (OK, b""))
-        for name in ["", "a/b", "a b", "x" * 251, "caf\u00e9"]:
+        for name in ["", "a/b", "a b", "x" * 237, "caf\u00e9"]:
             self.assertEqual(c.put(name, 2, b"v"), BAD_CHANNEL_NAME, name)
         self.assertEqual(c.put("A-Za-z0-9_-", 2, b"v"), OK)
+        self.assertEqual(c.put("x" * 236, 2, b"v"), OK)  # and its dump file name fits
         node.stop()
 
     def test_value_size_limit_and_oversize_values(self):
@@ -98,6 +99,26 @@ class DhtNodeTest(harness.DaemonTestCase):
         # A value far over the limit is read and skipped; the connection stays in sync.
         self.assertEqual(c.put("ch", 4, b"y" * (5 << 20)), VALUE_TOO_BIG)
         self.assertEqual(c.get("ch", 2), (OK, b"x" * (1024 - 32)))
+        node.stop()
+
+    def test_large_batch_size_allows_large_records(self):
+        node = self.node("--batch-size", "4M")
+        c = self.client(node)
+        big = os.urandom(3 << 20)
+        self.assertEqual(c.put("ch", 2, big), OK)
+        self.assertEqual(c.put_batches("ch", [(4, big)], batch_size=4 << 20), OK)
+        self.assertEqual(c.get("ch", 4), (OK, big))
+        st, got = c.get_all("ch")
+        self.assertEqual(sorted(got), [(2, big), (4, big)])
+        node.stop()
+
+    def test_replies_before_a_malformed_request_are_sent(self):
+        node = self.node()
+        c = self.client(node)
+        c.send(swarm.i32(swarm.PUT) + swarm.arr("ch") + swarm.arr(swarm.hexkey(1)) +
+               swarm.arr(b"v") + swarm.i32(77))
+        self.assertEqual(c.status(), OK)
+        self.assertTrue(c.closed_by_peer())
         node.stop()
 
     def test_size_limit(self):
@@ -197,6 +218,24 @@ class DhtNodeTest(harness.DaemonTestCase):
         self.assertIn("nfinished dump file", node.stderr())
         node.stop()
 
+    def test_channel_removed_during_a_snapshot_stays_removed(self):
+        node = self.node()
+        c = self.client(node)
+        self.assertEqual(c.put_batches("big", [(k, b"z" * 1000) for k in range(200000)]), OK)
+        self.assertEqual(c.put("gone", 1, b"v"), OK)
+        node.proc.send_signal(signal.SIGUSR1)
+        harness.wait_for(lambda: glob.glob(self.path("data", "*.dumping")), timeout=30,
+                         interval=0.001, what="a snapshot in progress")
+        self.assertEqual(c.remove_channel("gone"), OK)
+        harness.wait_for(lambda: int(c.stats()[1]["dumps"]) == 1, what="the snapshot")
+        self.assertFalse(os.path.exists(self.path("data", "gone.tcm")))
+        self.assertTrue(os.path.exists(self.path("data", "deleted", "gone.tcm")))
+        c.close()
+        node.stop()
+        node = self.node()
+        self.assertEqual(self.client(node).channels(), (OK, ["big"]))
+        node.stop()
+
     def test_damaged_dump_stops_start_unless_load_damaged(self):
         node = self.node()
         c = self.client(node)
@@ -251,7 +290,7 @@ class DhtNodeTest(harness.DaemonTestCase):
         self.assertIn("outside the node's range", node.stderr())
         # A dump whose first records are all out of range: the node refuses to start.
         node = self.start("dhtnode", ["--listen", "127.0.0.1:0", "--data-dir", self.path("data"),
-                                      "--range", "0:0", "--abort-after-out-of-range", "10"],
+                                      "--range", "1:1", "--abort-after-out-of-range", "10"],
                           ready=False)
         self.assertEqual(node.proc.wait(30), 65)
         self.assertIn("is --range right", node.stderr())

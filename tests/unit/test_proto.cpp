@@ -103,8 +103,8 @@ TEST_CASE("proto::valid_channel_name", "[proto]")
 {
   CHECK(valid_channel_name("a"));
   CHECK(valid_channel_name("Users_2024-v1"));
-  CHECK(valid_channel_name(std::string(250, 'x')));
-  CHECK_FALSE(valid_channel_name(std::string(251, 'x')));
+  CHECK(valid_channel_name(std::string(236, 'x')));
+  CHECK_FALSE(valid_channel_name(std::string(237, 'x')));
   CHECK_FALSE(valid_channel_name(""));
   CHECK_FALSE(valid_channel_name("a b"));
   CHECK_FALSE(valid_channel_name("a@b"));

@@ -33,14 +33,15 @@ public:
   FileLoader(const Options& opts, LoadReport& report) : m_opts(opts), m_report(report) {}
 
   // Loads path into the channel name of storage, creating it once the header is good.
-  core::Status load(const std::string& path, const std::string& name, Storage& storage)
+  // Returns false for a file skipped with a warning (another format version).
+  core::Result<bool> load(const std::string& path, const std::string& name, Storage& storage)
   {
     store::TcmProblem problem{};
     auto reader = store::TcmReader::open(path, &problem);
     if (!reader) {
       if (problem == store::TcmProblem::unsupported_version) {
         core::log_warn("ignoring {}: {}", path, reader.error().message);
-        return {};
+        return false;
       }
       return reader.take_error();
     }
@@ -50,10 +51,12 @@ public:
     store::TcmRecord record;
     for (;;) {
       auto more = reader->next(record);
-      if (!more)
-        return damaged(more.error());
+      if (!more) {
+        SHOAL_TRY(damaged(more.error()));
+        return true;
+      }
       if (!*more)
-        return {};
+        return true;
       SHOAL_TRY(add(record, channel, path));
       progress(path, *reader);
     }
@@ -97,9 +100,9 @@ private:
                                                         m_opts.range.str() +
                                                         " (--out-of-range fatal)");
     // Protects against a wrong --range: a dump of another node is all out of range.
-    if (!m_in_range_seen && m_out_of_range_run > m_opts.abort_after_out_of_range)
+    if (!m_in_range_seen && m_out_of_range_run >= m_opts.abort_after_out_of_range)
       return core::make_error(core::Errc::bad_data,
-                              path + ": the first " + std::to_string(m_out_of_range_run - 1) +
+                              path + ": the first " + std::to_string(m_out_of_range_run) +
                                   " records are all outside the node's range " +
                                   m_opts.range.str() + "; is --range right?");
     return {};
@@ -198,7 +201,11 @@ load_all(Storage& storage, const Options& opts)
   FileLoader loader(opts, report);
   for (const auto& [name, path] : files) {
     std::uint64_t before = report.records;
-    SHOAL_TRY(loader.load(path, name, storage));
+    auto loaded = loader.load(path, name, storage);
+    if (!loaded)
+      return loaded.take_error();
+    if (!*loaded)
+      continue;
     ++report.files;
     core::log_info("loaded {} records of channel {} from {}", report.records - before, name, path);
   }
@@ -227,15 +234,21 @@ core::Status
 dump_all(const Storage& storage, const std::string& dir)
 {
   SHOAL_TRY(ensure_directory(dir));
+  core::Status first_failure;
   for (const auto& channel : storage.channels()) {
     std::uint64_t start = core::now_ms();
     auto written = dump_channel(*channel, dir);
-    if (!written)
-      return written.take_error();
+    if (!written) {
+      // Go on with the other channels: one bad channel must not cost the others their dump.
+      core::log_error("dump of channel {} failed: {}", channel->name(), written.error().message);
+      if (first_failure.ok())
+        first_failure = written.take_error();
+      continue;
+    }
     core::log_info("dumped {} records of channel {} in {} ms", *written, channel->name(),
                    core::now_ms() - start);
   }
-  return {};
+  return first_failure;
 }
 
 core::Status

@@ -30,15 +30,16 @@ std::uint64_t record_size_limit(std::uint64_t batch_size);
 
 // Loads every <channel>.tcm of opts.data_dir into storage (creating the directory if needed).
 // A damaged file stops the load with an error naming the file and offset, unless
-// opts.load_damaged; unfinished dumps (*.dumping), empty files and other files are skipped
-// with a warning.
+// opts.load_damaged; unfinished dumps (*.dumping), empty files, files of another format
+// version and sub-directories are skipped with a warning, other files silently.
 core::Result<LoadReport> load_all(Storage& storage, const Options& opts);
 
 // Writes one channel to <dir>/<channel>.tcm through a temporary file; the old dump stays
 // intact until the new one is complete. Returns the number of records written.
 core::Result<std::uint64_t> dump_channel(const Channel& channel, const std::string& dir);
 
-// Dumps every channel; stops at the first error (the earlier channels' files are complete).
+// Dumps every channel, each to its own file; a failed channel does not stop the others, and
+// the first failure is returned.
 core::Status dump_all(const Storage& storage, const std::string& dir);
 
 // Moves <dir>/<channel>.tcm to <dir>/deleted/<channel>.tcm (if it exists).

@@ -30,6 +30,7 @@ main(int argc, char** argv)
     dhtnode::Node node(loop, opts);
     net::Signal term(loop, SIGTERM, [&] { node.shutdown(); });
     net::Signal intr(loop, SIGINT, [&] { node.shutdown(); });
+    net::Signal quit(loop, SIGQUIT, [&] { node.shutdown(); });
     net::Signal usr1(loop, SIGUSR1, [&] { node.snapshot(); });
     net::Signal hup(loop, SIGHUP, [&] { node.reload_credentials(); });
     if (auto status = node.start(); !status)

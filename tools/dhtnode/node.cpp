@@ -34,15 +34,7 @@ Node::start()
     return core::sys_error("--lock-memory: mlockall failed (raise LimitMEMLOCK, or run "
                            "without --lock-memory)",
                            errno);
-  if (!m_opts.credentials.empty()) {
-    auto loaded = crypto::load_credentials(m_opts.credentials);
-    if (!loaded)
-      return loaded.take_error();
-    m_credentials = std::move(*loaded);
-    if (!m_opts.peer_name.empty() && !m_credentials->count(m_opts.peer_name))
-      return core::make_error(core::Errc::config, "--peer-name " + m_opts.peer_name +
-                                                      " is not in " + m_opts.credentials);
-  }
+  m_credentials = m_opts.credential_map;
   SHOAL_TRY(m_stats_log.open(m_opts.stats_log));
   SHOAL_TRY(load());
   SHOAL_TRY(listen());
@@ -68,13 +60,14 @@ Node::load()
 core::Status
 Node::listen()
 {
-  auto at = net::parse_endpoint(m_opts.listen);
-  if (!at)
-    return at.take_error();
+  net::ConnectionLimits limits;
+  // A whole PutBatch is buffered before it is read: the input bound must hold the largest.
+  limits.max_input = std::max<std::size_t>(limits.max_input, m_limits.max_batch + 64 * 1024);
   m_server = std::make_unique<net::TcpServer>(
-      m_loop, [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); });
+      m_loop, [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); },
+      limits);
   m_server->set_connection_limit(m_opts.connection_limit);
-  auto bound = m_server->listen(*at, m_opts.backlog);
+  auto bound = m_server->listen(m_opts.endpoint, m_opts.backlog);
   if (!bound)
     return bound.take_error();
   m_endpoint = *bound;
@@ -90,14 +83,23 @@ Node::start_timers()
 {
   m_stats_timer.start(m_opts.stats_period_ms, m_opts.stats_period_ms,
                       [this] { m_stats_log.write(stats_list()); });
-  m_snapshot = std::make_unique<Snapshot>(m_loop, m_storage, m_opts.data_dir,
-                                          [this](bool ok, std::uint64_t took) {
-                                            ok ? ++m_stats.dumps : ++m_stats.dump_failures;
-                                            if (ok)
-                                              m_stats.last_dump_ms = took;
-                                          });
+  m_snapshot =
+      std::make_unique<Snapshot>(m_loop, m_storage, m_opts.data_dir,
+                                 [this](bool ok, std::uint64_t took) { snapshot_done(ok, took); });
   if (m_opts.dump_period_ms)
     m_dump_timer.start(m_opts.dump_period_ms, m_opts.dump_period_ms, [this] { snapshot(); });
+}
+
+void
+Node::snapshot_done(bool ok, std::uint64_t took_ms)
+{
+  redo_removals();
+  if (!ok) {
+    ++m_stats.dump_failures;
+    return;
+  }
+  ++m_stats.dumps;
+  m_stats.last_dump_ms = took_ms;
 }
 
 void
@@ -157,10 +159,13 @@ Node::shutdown()
     m_snapshot->cancel();
   m_redistributor->stop();
   std::uint64_t start = core::now_ms();
+  redo_removals(); // a cancelled snapshot may have written some already
   if (auto status = dump_all(m_storage, m_opts.data_dir); !status) {
     core::log_error("shutdown dump failed: {}", status.error().message);
     m_exit_code = core::exit_code(status.error().code);
+    ++m_stats.dump_failures;
   } else {
+    ++m_stats.dumps;
     core::log_info("dumped {} records in {} ms; bye", m_storage.total_records(),
                    core::now_ms() - start);
   }
@@ -182,10 +187,24 @@ Node::set_range(const proto::HashRange& range)
 }
 
 void
+Node::redo_removals()
+{
+  // The snapshot was forked before these channels were removed and wrote their dumps again.
+  for (const auto& name : m_removed_during_snapshot)
+    if (!m_storage.find(name))
+      if (auto status = move_to_deleted(m_opts.data_dir, name); !status)
+        core::log_error("cannot move the dump of removed channel {}: {}", name,
+                        status.error().message);
+  m_removed_during_snapshot.clear();
+}
+
+void
 Node::remove_channel(std::string_view name)
 {
   if (!m_storage.remove(name))
     return;
+  if (m_snapshot && m_snapshot->running())
+    m_removed_during_snapshot.emplace_back(name);
   if (auto status = move_to_deleted(m_opts.data_dir, std::string(name)); !status)
     core::log_error("channel {} removed, but its dump file stays: {}", name,
                     status.error().message);

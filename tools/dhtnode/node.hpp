@@ -70,6 +70,8 @@ private:
   core::Status load();
   core::Status listen();
   void start_timers();
+  void redo_removals();
+  void snapshot_done(bool ok, std::uint64_t took_ms);
   void pump_scheduled();
 
   net::Loop& m_loop;
@@ -87,6 +89,7 @@ private:
   net::Timer m_pump_timer;
   std::unordered_set<Session*> m_to_pump;
   std::unique_ptr<Snapshot> m_snapshot;
+  std::vector<std::string> m_removed_during_snapshot; // their files go back to deleted/ after
   std::unique_ptr<Redistributor> m_redistributor;
   std::uint64_t m_started_ms = 0;
   int m_exit_code = 0;

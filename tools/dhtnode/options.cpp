@@ -60,6 +60,21 @@ add_options(CLI::App& app, Options& opts)
 core::Status
 finish_options(Options& opts)
 {
+  auto endpoint = net::parse_endpoint(opts.listen);
+  if (!endpoint)
+    return endpoint.take_error();
+  opts.endpoint = *endpoint;
+  if (!opts.credentials.empty()) {
+    auto loaded = crypto::load_credentials(opts.credentials);
+    if (!loaded)
+      return core::make_error(core::Errc::config, "--credentials: " + loaded.error().message);
+    opts.credential_map = std::move(*loaded);
+    if (!opts.peer_name.empty() && !opts.credential_map->count(opts.peer_name))
+      return core::make_error(core::Errc::config,
+                              "--peer-name " + opts.peer_name + " is not in " + opts.credentials);
+  } else if (!opts.peer_name.empty()) {
+    return core::make_error(core::Errc::config, "--peer-name needs --credentials");
+  }
   auto range = proto::parse_hash_range(opts.range_text);
   if (!range)
     return range.take_error();

@@ -1,12 +1,16 @@
 // dhtnode's option table: every setting, as a --flag and as a config-file name.
 #pragma once
 
+#include "crypto/credentials.hpp"
+
 #include "cfg/options.hpp"
+#include "net/endpoint.hpp"
 #include "proto/hash_range.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace shoal::dhtnode {
@@ -17,6 +21,7 @@ enum class OutOfRange { load, fatal, ignore };
 struct Options {
   cfg::CommonOptions common;
   std::string listen;            // HOST:PORT; port 0 picks a free port
+  net::Endpoint endpoint;        // parsed listen
   std::string data_dir = "data"; // dump files (<channel>.tcm) and deleted/
   std::string range_text = "0x0000000000000000:0xffffffffffffffff";
   proto::HashRange range;               // parsed range_text
@@ -29,6 +34,7 @@ struct Options {
   std::uint64_t dump_period_ms = 0;                // periodic snapshot dumps; 0 = only at shutdown
   std::string credentials;                         // name:key file; set = authentication required
   std::string peer_name; // authenticate to other nodes (Redistribute) as this credential
+  std::optional<crypto::Credentials> credential_map; // loaded from credentials
   std::size_t connection_limit = 5000;
   int backlog = 2048;
   std::string stats_log = "-"; // "-" = stderr, "" = none
@@ -39,7 +45,8 @@ struct Options {
 // Declares every option on app (the option table), bound to opts.
 void add_options(CLI::App& app, Options& opts);
 
-// Checks and converts what CLI11 cannot (the range, enums); errors are config errors.
+// Checks and converts what CLI11 cannot: the address, the range, the policy, the
+// credentials file (loaded). Errors name the option.
 core::Status finish_options(Options& opts);
 
 } // namespace shoal::dhtnode

@@ -15,12 +15,23 @@ namespace shoal::dhtnode {
 namespace {
 struct Checked {
   proto::StatusCode status = proto::StatusCode::ok;
-  std::uint64_t bytes = 0; // bytes the batch adds (values + 8 per key)
+  std::uint64_t bytes = 0; // bytes the batch adds (values + 8 per key, less replaced records)
 };
 
-Checked
-check_batch(Session& session, std::string_view raw)
+// Bytes a record replaces in channel (0 for a new key), counted only under a size limit.
+std::uint64_t
+replaced(const Channel* channel, std::uint64_t key)
 {
+  if (!channel)
+    return 0;
+  auto old = channel->table().get(key);
+  return old ? old->size() + 8 : 0;
+}
+
+Checked
+check_batch(Session& session, std::string_view raw, const Channel* channel)
+{
+  bool limited = session.node().storage().size_limit() != 0;
   Checked result;
   proto::BatchReader reader(raw);
   std::string_view key_text, value;
@@ -33,7 +44,8 @@ check_batch(Session& session, std::string_view raw)
       result.status = check_value(session, value);
     if (result.status != proto::StatusCode::ok)
       return result;
-    result.bytes += value.size() + 8;
+    std::uint64_t old = limited ? replaced(channel, key) : 0;
+    result.bytes += value.size() + 8 > old ? value.size() + 8 - old : 0;
   }
   if (reader.failed())
     result.status = proto::StatusCode::invalid_request;
@@ -51,7 +63,7 @@ handle_put_batch(Session& session, const proto::Request& request)
     status = proto::StatusCode::invalid_request;
   Checked checked;
   if (status == proto::StatusCode::ok) {
-    checked = check_batch(session, raw);
+    checked = check_batch(session, raw, session.node().storage().find(request.channel).get());
     status = checked.status;
   }
   Storage& storage = session.node().storage();

@@ -9,10 +9,23 @@
 
 namespace shoal::dhtnode {
 
+namespace {
+constexpr std::uint64_t auth_timeout_ms = 10'000;
+} // namespace
+
 Session::Session(Node& node, net::Connection& conn) : m_node(node), m_conn(conn)
 {
-  if (const auto* credentials = node.credentials())
+  if (const auto* credentials = node.credentials()) {
     m_auth.emplace(*credentials, core::unix_seconds());
+    // A client that never authenticates must not hold a connection slot for ever.
+    m_auth_deadline = std::make_unique<net::Timer>(node.loop());
+    m_auth_deadline->start(auth_timeout_ms, 0, [this] {
+      core::log_warn("closing connection from {}: no authentication within {} s",
+                     m_conn.peer().str(), auth_timeout_ms / 1000);
+      ++m_node.stats().auth_refused;
+      m_conn.close();
+    });
+  }
 }
 
 Session::~Session()
@@ -71,6 +84,7 @@ Session::authenticate()
   }
   core::log_debug("{} authenticated as {}", m_conn.peer().str(), m_auth->name());
   m_auth.reset();
+  m_auth_deadline.reset();
   return true;
 }
 
@@ -95,7 +109,7 @@ Session::handle_one()
   case proto::DecodeStatus::malformed:
     core::log_warn("closing connection from {}: malformed request", m_conn.peer().str());
     ++m_node.stats().malformed;
-    m_conn.close();
+    m_conn.close_after_flush(); // the requests before it were applied: send their answers
     return false;
   case proto::DecodeStatus::oversize: oversize(m_request, result.discard); break;
   case proto::DecodeStatus::complete:

@@ -6,6 +6,7 @@
 #include "stream.hpp"
 
 #include "net/connection.hpp"
+#include "net/loop.hpp"
 #include "proto/auth.hpp"
 #include "proto/request.hpp"
 #include "proto/response.hpp"
@@ -47,12 +48,13 @@ private:
 
   Node& m_node;
   net::Connection& m_conn;
-  std::optional<proto::AuthServer> m_auth; // set while authentication is pending
-  proto::Request m_request;                // reused to keep its vector's capacity
-  std::uint64_t m_discard = 0;             // bytes of an oversized value still to skip
-  proto::StatusCode m_discard_status{};    // the answer once they are skipped
-  std::unique_ptr<Stream> m_stream;        // the streaming reply in progress
-  bool m_processing = false;               // re-entrancy guard for process_input
+  std::optional<proto::AuthServer> m_auth;     // set while authentication is pending
+  std::unique_ptr<net::Timer> m_auth_deadline; // closes a client that does not authenticate
+  proto::Request m_request;                    // reused to keep its vector's capacity
+  std::uint64_t m_discard = 0;                 // bytes of an oversized value still to skip
+  proto::StatusCode m_discard_status{};        // the answer once they are skipped
+  std::unique_ptr<Stream> m_stream;            // the streaming reply in progress
+  bool m_processing = false;                   // re-entrancy guard for process_input
 };
 
 } // namespace shoal::dhtnode
