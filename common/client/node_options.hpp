@@ -4,6 +4,7 @@
 
 #include "crypto/credentials.hpp"
 
+#include "core/result.hpp"
 #include "proto/response.hpp"
 
 #include <cstddef>
@@ -37,5 +38,12 @@ struct NodeClientOptions {
   // Authenticate right after connecting when set.
   std::optional<AuthIdentity> auth;
 };
+
+// The identity of --credentials-name NAME --credentials-key-file FILE (FILE holds 256 hex digits,
+// or name:key lines as in a node's credentials file): nullopt when both are empty; Errc::usage
+// when only one is given or NAME is invalid, Errc::io when FILE cannot be read, Errc::config
+// when it holds no usable key for NAME.
+core::Result<std::optional<AuthIdentity>> load_auth_identity(const std::string& name,
+                                                             const std::string& key_file);
 
 } // namespace shoal::client

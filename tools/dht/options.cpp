@@ -1,12 +1,7 @@
 // dht's global options.
 #include "options.hpp"
 
-#include "crypto/credentials.hpp"
-
 #include "client/nodes_file.hpp"
-
-#include <fstream>
-#include <sstream>
 
 namespace shoal::dht {
 
@@ -53,52 +48,16 @@ node_list(const GlobalOptions& opts)
   return nodes;
 }
 
-namespace {
-core::Result<crypto::Key>
-load_key(const std::string& name, const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return core::sys_error("cannot open key file " + path, errno);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string content = text.str();
-  if (content.find(':') == std::string::npos) { // a bare key
-    while (!content.empty() && std::isspace(static_cast<unsigned char>(content.back())))
-      content.pop_back();
-    auto key = crypto::parse_key_hex(content);
-    if (!key)
-      return core::make_error(core::Errc::config, path + ": " + key.error().message);
-    return key;
-  }
-  auto credentials = crypto::parse_credentials(content);
-  if (!credentials)
-    return core::make_error(core::Errc::config, path + ": " + credentials.error().message);
-  auto entry = credentials->find(name);
-  if (entry == credentials->end())
-    return core::make_error(core::Errc::config, path + ": no key for '" + name + "'");
-  return entry->second;
-}
-} // namespace
-
 core::Result<client::NodeClientOptions>
 client_options(const GlobalOptions& opts)
 {
   client::NodeClientOptions out;
   out.request_timeout_ms = opts.timeout_ms;
   out.stream_timeout_ms = opts.timeout_ms;
-  if (opts.credentials_name.empty() != opts.credentials_key_file.empty())
-    return core::make_error(core::Errc::usage,
-                            "--credentials-name and --credentials-key-file go together");
-  if (opts.credentials_name.empty())
-    return out;
-  if (!crypto::valid_name(opts.credentials_name))
-    return core::make_error(core::Errc::usage,
-                            "bad credentials name '" + opts.credentials_name + "'");
-  auto key = load_key(opts.credentials_name, opts.credentials_key_file);
-  if (!key)
-    return key.take_error();
-  out.auth = client::AuthIdentity{opts.credentials_name, *key};
+  auto auth = client::load_auth_identity(opts.credentials_name, opts.credentials_key_file);
+  if (!auth)
+    return auth.take_error();
+  out.auth = std::move(*auth);
   return out;
 }
 
