@@ -95,6 +95,7 @@ class Daemon:
             self.proc.wait()
             raise AssertionError(f"{self.name} did not exit within {timeout}s after {sig}")
         self.stderr_file.close()
+        self.proc.stdout.close()
         if sig != signal.SIGKILL:
             self.check_clean()
         if expect is not None and code != expect:
@@ -106,6 +107,8 @@ class Daemon:
             self.proc.kill()
             self.proc.wait()
         self.stderr_file.close()
+        if not self.proc.stdout.closed:
+            self.proc.stdout.close()
 
     def alive(self):
         return self.proc.poll() is None
