@@ -119,7 +119,7 @@ class DhtCli:
 
     # Streams, import, export
     def test_import_export_and_routing(self):
-        records = {fnv1a64(b"k%d" % i): b"value %d\twith tab" % i for i in range(50000)}
+        records = {fnv1a64(b"k%d" % i): b"value %d\twith tab" % i for i in range(100000)}
         lines = b"".join(b"%016x\t%s\n" % (k, v.replace(b"\t", b"\\t")) for k, v in records.items())
         self.dht("import", "bulk", "--batch-size", "16K", input=lines)
         exported = self.dht("export", "bulk").stdout
