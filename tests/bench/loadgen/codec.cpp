@@ -12,58 +12,82 @@ namespace {
 
 constexpr std::size_t max_redis_line = 1024; // longer without CRLF: not a reply to SET/GET
 
-std::string
-make_value(std::size_t size)
+// splitmix64: a good 64-bit mix, so that neighbouring keys get unrelated values.
+std::uint64_t
+splitmix(std::uint64_t& state)
 {
-  std::string value(size, 'v');
-  for (std::size_t i = 0; i < size; ++i)
-    value[i] = static_cast<char>('a' + i % 26);
-  return value;
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
 }
 
 } // namespace
 
 Codec::Codec(Proto proto, std::string channel, std::size_t value_size)
-    : m_proto(proto), m_channel(std::move(channel)), m_value_size(value_size),
-      m_value(make_value(value_size)),
-      m_redis_value("\r\n$" + std::to_string(value_size) + "\r\n" + m_value + "\r\n")
+    : m_proto(proto), m_channel(std::move(channel)), m_value(value_size, '\0'),
+      m_redis_head("\r\n$" + std::to_string(value_size) + "\r\n")
 {
 }
 
-void
-Codec::encode(Op op, std::uint64_t key, std::string& out) const
+// 64 symbols, 6 random bits each: 10 characters per 64-bit draw.
+const std::string&
+Codec::value_of(std::uint64_t key)
 {
-  if (m_proto == Proto::swarm) {
-    if (op == Op::set)
-      proto::encode_put(m_channel, key, m_value, out);
-    else
-      proto::encode_keyed(proto::Command::get, m_channel, key, out);
-    return;
+  static constexpr char symbols[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::uint64_t state = key;
+  for (std::size_t i = 0; i < m_value.size(); i += 10) {
+    std::uint64_t bits = splitmix(state);
+    for (std::size_t j = i; j < i + 10 && j < m_value.size(); ++j, bits >>= 6)
+      m_value[j] = symbols[bits & 63];
   }
+  return m_value;
+}
+
+void
+Codec::encode(Op op, std::uint64_t key, std::string& out)
+{
+  if (m_proto == Proto::redis)
+    encode_redis(op, key, out);
+  else if (op == Op::set)
+    proto::encode_put(m_channel, key, value_of(key), out);
+  else
+    proto::encode_keyed(proto::Command::get, m_channel, key, out);
+}
+
+void
+Codec::encode_redis(Op op, std::uint64_t key, std::string& out)
+{
   char hex[core::key_hex_digits];
   core::format_key(key, hex);
-  encode_redis(op, hex, out);
-}
-
-void
-Codec::encode_redis(Op op, const char* key, std::string& out) const
-{
   out += op == Op::set ? "*3\r\n$3\r\nSET\r\n$16\r\n" : "*2\r\n$3\r\nGET\r\n$16\r\n";
-  out.append(key, core::key_hex_digits);
-  if (op == Op::set)
-    out += m_redis_value;
-  else
+  out.append(hex, core::key_hex_digits);
+  if (op == Op::get) {
     out += "\r\n";
+    return;
+  }
+  out += m_redis_head;
+  out += value_of(key);
+  out += "\r\n";
 }
 
 Reply
-Codec::parse(Op op, std::string_view in)
+Codec::parse(Op op, std::uint64_t key, std::string_view in)
 {
-  return m_proto == Proto::swarm ? parse_swarm(op, in) : parse_redis(in);
+  return m_proto == Proto::swarm ? parse_swarm(op, key, in) : parse_redis(key, in);
 }
 
 Reply
-Codec::parse_swarm(Op op, std::string_view in)
+Codec::check_value(std::uint64_t key, std::string_view value, std::size_t consumed)
+{
+  if (value.empty())
+    return {Reply::Kind::miss, consumed};
+  return {value == value_of(key) ? Reply::Kind::ok : Reply::Kind::error, consumed};
+}
+
+Reply
+Codec::parse_swarm(Op op, std::uint64_t key, std::string_view in)
 {
   auto command = op == Op::set ? proto::Command::put : proto::Command::get;
   proto::ReadResult r = proto::read_response(command, in, m_limits, m_response);
@@ -74,15 +98,12 @@ Codec::parse_swarm(Op op, std::string_view in)
     return {Reply::Kind::error, r.consumed};
   if (op == Op::set)
     return {Reply::Kind::ok, r.consumed};
-  if (m_response.value.empty())
-    return {Reply::Kind::miss, r.consumed};
-  bool good = m_response.value.size() == m_value_size;
-  return {good ? Reply::Kind::ok : Reply::Kind::error, r.consumed};
+  return check_value(key, m_response.value, r.consumed); // an empty value: no record
 }
 
 // RESP replies to SET and GET: +OK, -ERR ..., $-1 (nil) or $<n> followed by n bytes.
 Reply
-Codec::parse_redis(std::string_view in) const
+Codec::parse_redis(std::uint64_t key, std::string_view in)
 {
   std::size_t eol = in.find("\r\n");
   if (eol == std::string_view::npos)
@@ -103,8 +124,9 @@ Codec::parse_redis(std::string_view in) const
   std::size_t total = line_end + static_cast<std::size_t>(len) + 2;
   if (in.size() < total)
     return {Reply::Kind::need_more};
-  bool good = static_cast<std::size_t>(len) == m_value_size;
-  return {good ? Reply::Kind::ok : Reply::Kind::error, total};
+  if (len == 0) // an empty string is a value, just not ours
+    return {Reply::Kind::error, total};
+  return check_value(key, in.substr(line_end, static_cast<std::size_t>(len)), total);
 }
 
 } // namespace shoal::bench

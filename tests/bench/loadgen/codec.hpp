@@ -18,37 +18,40 @@ enum class Op { set, get };
 struct Reply {
   enum class Kind {
     need_more, // a prefix only: call again with more bytes
-    ok,        // set acknowledged, or get answered with a value of the expected size
+    ok,        // set acknowledged, or get answered with the key's value
     miss,      // get answered "no such record"
-    error,     // the server refused the request, or the value has the wrong size
+    error,     // the server refused the request, or sent another value than the key's
     malformed, // not a reply of this protocol: the connection cannot go on
   };
   Kind kind = Kind::need_more;
   std::size_t consumed = 0; // bytes of the reply; 0 for need_more and malformed
 };
 
-// Encodes requests for one protocol, channel and value size; parses their replies.
+// Encodes requests for one protocol, channel and value size; parses their replies. The value
+// of a key is a function of the key: printable, incompressible (so that no server gains by
+// compressing) and checked on every get.
 class Codec
 {
 public:
   Codec(Proto proto, std::string channel, std::size_t value_size);
 
   // Appends the request for op on key (a 16-hex-digit key on both protocols) to out.
-  void encode(Op op, std::uint64_t key, std::string& out) const;
+  void encode(Op op, std::uint64_t key, std::string& out);
 
-  // Parses the reply to op from the front of in.
-  Reply parse(Op op, std::string_view in);
+  // Parses the reply to op on key from the front of in.
+  Reply parse(Op op, std::uint64_t key, std::string_view in);
 
 private:
-  void encode_redis(Op op, const char* key, std::string& out) const;
-  Reply parse_swarm(Op op, std::string_view in);
-  Reply parse_redis(std::string_view in) const;
+  const std::string& value_of(std::uint64_t key);
+  Reply check_value(std::uint64_t key, std::string_view value, std::size_t consumed);
+  void encode_redis(Op op, std::uint64_t key, std::string& out);
+  Reply parse_swarm(Op op, std::uint64_t key, std::string_view in);
+  Reply parse_redis(std::uint64_t key, std::string_view in);
 
   Proto m_proto;
   std::string m_channel;
-  std::size_t m_value_size;
-  std::string m_value;        // the value every set writes
-  std::string m_redis_value;  // "\r\n$<size>\r\n<value>\r\n": the tail of a RESP SET
+  std::string m_value;        // value_of's buffer
+  std::string m_redis_head;   // "\r\n$<size>\r\n": between key and value in a RESP SET
   proto::Response m_response; // reused by parse_swarm
   proto::ReadLimits m_limits;
 };

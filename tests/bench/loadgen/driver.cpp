@@ -1,5 +1,5 @@
-// The epoll loop. A connection's replies come back in request order, so the send times of its
-// requests in flight are a ring: the oldest one belongs to the next reply.
+// The epoll loop. A connection's replies come back in request order, so its requests in flight
+// (send time and key) are a ring: the oldest one belongs to the next reply.
 #include "driver.hpp"
 
 #include <arpa/inet.h>
@@ -34,13 +34,18 @@ to_ns(double seconds)
   return static_cast<std::uint64_t>(seconds * 1e9);
 }
 
+struct Sent {
+  std::uint64_t ns = 0; // when it was queued, just before the send() that carried it
+  std::uint64_t key = 0;
+};
+
 struct Conn {
   int fd = -1;
   std::string out; // requests not yet accepted by the kernel, from out_off on
   std::size_t out_off = 0;
-  std::string in;                  // the start of a reply whose end has not arrived yet
-  std::vector<std::uint64_t> sent; // ring of send times of the requests in flight
-  std::size_t head = 0;            // oldest request in flight
+  std::string in;         // the start of a reply whose end has not arrived yet
+  std::vector<Sent> sent; // ring of the requests in flight
+  std::size_t head = 0;   // oldest request in flight
   std::size_t inflight = 0;
   bool polling_out = false; // EPOLLOUT is armed: out has bytes the kernel did not take
 };
@@ -180,8 +185,9 @@ Engine::top_up(Conn& c, std::uint64_t now)
       m_issuing = false;
       break;
     }
-    m_codec.encode(m_config.op, next_key(), c.out);
-    c.sent[(c.head + c.inflight) % m_config.depth] = now;
+    std::uint64_t key = next_key();
+    m_codec.encode(m_config.op, key, c.out);
+    c.sent[(c.head + c.inflight) % m_config.depth] = {now, key};
     ++c.inflight;
     ++m_inflight;
     ++m_issued;
@@ -249,7 +255,7 @@ Engine::consume(Conn& c, std::string_view in, std::uint64_t now)
       fail("the server sent a reply nobody asked for");
       break;
     }
-    Reply reply = m_codec.parse(m_config.op, in.substr(pos));
+    Reply reply = m_codec.parse(m_config.op, c.sent[c.head].key, in.substr(pos));
     if (reply.kind == Reply::Kind::need_more)
       break;
     if (reply.kind == Reply::Kind::malformed) {
@@ -265,7 +271,7 @@ Engine::consume(Conn& c, std::string_view in, std::uint64_t now)
 void
 Engine::complete(Conn& c, Reply::Kind kind, std::uint64_t now)
 {
-  m_out.latency.add(now - c.sent[c.head]);
+  m_out.latency.add(now - c.sent[c.head].ns);
   c.head = (c.head + 1) % m_config.depth;
   --c.inflight;
   --m_inflight;
