@@ -14,25 +14,12 @@ class ByteBuffer
 {
 public:
   // The unconsumed bytes.
-  std::string_view
-  view() const
-  {
-    return {m_data.get() + m_begin, m_end - m_begin};
-  }
-  std::size_t
-  size() const
-  {
-    return m_end - m_begin;
-  }
-  bool
-  empty() const
-  {
-    return m_begin == m_end;
-  }
+  std::string_view view() const { return {m_data.get() + m_begin, m_end - m_begin}; }
+  std::size_t size() const { return m_end - m_begin; }
+  bool empty() const { return m_begin == m_end; }
 
   // Drops n bytes from the front (n <= size()).
-  void
-  consume(std::size_t n)
+  void consume(std::size_t n)
   {
     m_begin += n;
     if (m_begin == m_end)
@@ -40,22 +27,16 @@ public:
   }
 
   // Returns a writable tail of at least min_space bytes; commit() the bytes actually written.
-  char*
-  prepare(std::size_t min_space, std::size_t& space)
+  char* prepare(std::size_t min_space, std::size_t& space)
   {
     if (m_capacity - m_end < min_space)
       make_room(min_space);
     space = m_capacity - m_end;
     return m_data.get() + m_end;
   }
-  void
-  commit(std::size_t n)
-  {
-    m_end += n;
-  }
+  void commit(std::size_t n) { m_end += n; }
 
-  void
-  append(std::string_view bytes)
+  void append(std::string_view bytes)
   {
     std::size_t space = 0;
     char* p = prepare(bytes.size(), space);
@@ -64,8 +45,7 @@ public:
   }
 
   // Frees the storage when the buffer is empty and large (idle connections stay small).
-  void
-  shrink_if_idle(std::size_t keep)
+  void shrink_if_idle(std::size_t keep)
   {
     if (empty() && m_capacity > keep) {
       m_data.reset();
@@ -74,8 +54,7 @@ public:
   }
 
 private:
-  void
-  make_room(std::size_t min_space)
+  void make_room(std::size_t min_space)
   {
     std::size_t used = size();
     std::size_t capacity = m_capacity;

@@ -30,15 +30,9 @@ public:
   virtual void on_data(Connection& conn) = 0;
   // The write queue fell below the low-water mark after having been above it (or a write
   // completed while the handler asked to be told, see want_drain()).
-  virtual void
-  on_drain(Connection&)
-  {
-  }
+  virtual void on_drain(Connection&) {}
   // The peer closed the connection or an error occurred; the last callback.
-  virtual void
-  on_close(Connection&)
-  {
-  }
+  virtual void on_close(Connection&) {}
 };
 
 // Per-connection limits.
@@ -71,69 +65,29 @@ public:
   void start(std::unique_ptr<StreamHandler> handler);
   void start(StreamHandler* handler);
 
-  ByteBuffer&
-  input()
-  {
-    return m_in;
-  }
+  ByteBuffer& input() { return m_in; }
   // Bytes to send; appended by handlers, sent by flush() (and after each on_data).
-  std::string&
-  output()
-  {
-    return m_out;
-  }
+  std::string& output() { return m_out; }
   // Sends everything in output() as one write.
   void flush();
   // Bytes written but not yet acknowledged by the kernel plus unflushed output.
   std::size_t queued_bytes() const;
-  bool
-  write_blocked() const
-  {
-    return queued_bytes() >= m_limits.write_high_water;
-  }
+  bool write_blocked() const { return queued_bytes() >= m_limits.write_high_water; }
   // Ask for on_drain once the queue is below the low-water mark (for streaming replies).
-  void
-  want_drain()
-  {
-    m_want_drain = true;
-  }
+  void want_drain() { m_want_drain = true; }
 
   // Closes after the queued output has been written (graceful) or at once.
   void close();
   void close_after_flush();
-  bool
-  closing() const
-  {
-    return m_state != State::open;
-  }
+  bool closing() const { return m_state != State::open; }
 
-  const Endpoint&
-  peer() const
-  {
-    return m_peer;
-  }
-  std::uint64_t
-  bytes_received() const
-  {
-    return m_bytes_in;
-  }
-  std::uint64_t
-  bytes_sent() const
-  {
-    return m_bytes_out;
-  }
+  const Endpoint& peer() const { return m_peer; }
+  std::uint64_t bytes_received() const { return m_bytes_in; }
+  std::uint64_t bytes_sent() const { return m_bytes_out; }
   // The loop this connection runs on.
-  uv_loop_t*
-  loop()
-  {
-    return m_tcp.loop;
-  }
+  uv_loop_t* loop() { return m_tcp.loop; }
   // Runs once when the connection closes for any reason (for registries such as TcpServer's).
-  void
-  set_close_hook(std::function<void(Connection&)> hook)
-  {
-    m_close_hook = std::move(hook);
-  }
+  void set_close_hook(std::function<void(Connection&)> hook) { m_close_hook = std::move(hook); }
   // Opaque pointer for the owner (e.g. an index in a server's table).
   void* user = nullptr;
 

@@ -21,21 +21,13 @@ public:
   Loop& operator=(const Loop&) = delete;
   ~Loop();
 
-  uv_loop_t*
-  get()
-  {
-    return &m_loop;
-  }
+  uv_loop_t* get() { return &m_loop; }
   // Runs until there is nothing left to do or stop() is called.
   void run();
   // Makes run() return after the current iteration.
   void stop();
   // Milliseconds of the loop's cached clock.
-  std::uint64_t
-  now()
-  {
-    return uv_now(&m_loop);
-  }
+  std::uint64_t now() { return uv_now(&m_loop); }
 
 private:
   uv_loop_t m_loop{};

@@ -86,6 +86,24 @@ TcpServer::for_each(const std::function<void(Connection&)>& fn)
       fn(*c);
 }
 
+std::uint64_t
+TcpServer::bytes_received() const
+{
+  std::uint64_t n = m_closed_received;
+  for (const Connection* c : m_connections)
+    n += c->bytes_received();
+  return n;
+}
+
+std::uint64_t
+TcpServer::bytes_sent() const
+{
+  std::uint64_t n = m_closed_sent;
+  for (const Connection* c : m_connections)
+    n += c->bytes_sent();
+  return n;
+}
+
 void
 TcpServer::on_connection()
 {
@@ -111,7 +129,11 @@ TcpServer::on_connection()
     return;
   }
   m_connections.insert(conn);
-  conn->set_close_hook([this](Connection& c) { m_connections.erase(&c); });
+  conn->set_close_hook([this](Connection& c) {
+    m_closed_received += c.bytes_received();
+    m_closed_sent += c.bytes_sent();
+    m_connections.erase(&c);
+  });
   conn->start(std::move(handler));
 }
 

@@ -32,21 +32,12 @@ public:
   void close_all();
 
   // Refuse connections beyond this many open ones (0 = no limit).
-  void
-  set_connection_limit(std::size_t limit)
-  {
-    m_connection_limit = limit;
-  }
-  std::size_t
-  connections() const
-  {
-    return m_connections.size();
-  }
-  std::uint64_t
-  accepted() const
-  {
-    return m_accepted;
-  }
+  void set_connection_limit(std::size_t limit) { m_connection_limit = limit; }
+  std::size_t connections() const { return m_connections.size(); }
+  std::uint64_t accepted() const { return m_accepted; }
+  // Bytes received from and sent to every connection so far, open or closed.
+  std::uint64_t bytes_received() const;
+  std::uint64_t bytes_sent() const;
   // Calls fn for every open connection.
   void for_each(const std::function<void(Connection&)>& fn);
 
@@ -61,6 +52,8 @@ private:
   std::unordered_set<Connection*> m_connections;
   std::size_t m_connection_limit = 0;
   std::uint64_t m_accepted = 0;
+  std::uint64_t m_closed_received = 0; // bytes of connections already closed
+  std::uint64_t m_closed_sent = 0;
 };
 
 } // namespace shoal::net

@@ -73,7 +73,8 @@ class Daemon:
                              f"(exit {self.proc.poll()}); stderr:\n{self.stderr()}")
 
     def stderr(self):
-        self.stderr_file.flush()
+        if not self.stderr_file.closed:
+            self.stderr_file.flush()
         with open(self.stderr_path, "rb") as f:
             return f.read().decode(errors="replace")
 

@@ -220,6 +220,20 @@ class Client:
         self.send(i32(PUT_BATCH) + arr(channel) + arr(make_batch(records)))
         return self.status()
 
+    def put_batches(self, channel, records, batch_size=64 * 1024):
+        """Stores records in as many batches of at most batch_size raw bytes as needed."""
+        batch, size = [], 0
+        for key, value in records:
+            rec = 8 + 16 + 8 + len(value)
+            if batch and size + rec > batch_size:
+                st = self.put_batch(channel, batch)
+                if st != OK:
+                    return st
+                batch, size = [], 0
+            batch.append((key, value))
+            size += rec
+        return self.put_batch(channel, batch) if batch else OK
+
     def listen(self, channel):
         """Starts a Listen; then call listen_next() for each (key, value) pair."""
         self.send(i32(LISTEN) + arr(channel))

@@ -28,39 +28,15 @@ public:
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
 
-  const std::string&
-  name() const
-  {
-    return m_name;
-  }
-  RecordTable&
-  table()
-  {
-    return m_table;
-  }
-  const RecordTable&
-  table() const
-  {
-    return m_table;
-  }
+  const std::string& name() const { return m_name; }
+  RecordTable& table() { return m_table; }
+  const RecordTable& table() const { return m_table; }
 
-  std::size_t
-  records() const
-  {
-    return m_table.size();
-  }
+  std::size_t records() const { return m_table.size(); }
   // The channel's size as the protocol reports it: values plus 8 bytes of key per record.
-  std::uint64_t
-  bytes() const
-  {
-    return m_table.value_bytes() + 8 * m_table.size();
-  }
+  std::uint64_t bytes() const { return m_table.value_bytes() + 8 * m_table.size(); }
   // True once the channel was removed; iterations still holding it must stop.
-  bool
-  removed() const
-  {
-    return m_removed;
-  }
+  bool removed() const { return m_removed; }
 
   // Stores value under key and tells the watchers.
   void put(std::uint64_t key, std::string_view value);

@@ -1,6 +1,8 @@
 // dhtnode's option table and the checks that tie options together.
 #include "options.hpp"
 
+#include "store/atomic_file.hpp"
+
 namespace shoal::dhtnode {
 
 void
@@ -67,6 +69,41 @@ finish_options(Options& opts)
   if (opts.stats_period_ms == 0)
     return core::make_error(core::Errc::config, "--stats-period must be positive");
   return {};
+}
+
+} // namespace shoal::dhtnode
+
+namespace shoal::dhtnode {
+
+core::Status
+rewrite_range(const std::string& config_file, const proto::HashRange& range)
+{
+  auto text = store::read_file(config_file, 1 << 20);
+  if (!text)
+    return text.take_error();
+  std::string out;
+  bool replaced = false;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    auto eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
+    auto name_end = line.find_first_of(" \t=");
+    auto first = line.find_first_not_of(" \t");
+    bool is_range = first != std::string_view::npos && name_end != std::string_view::npos &&
+                    line.substr(first, name_end - first) == "range" &&
+                    line.find('=') != std::string_view::npos;
+    if (is_range && !replaced) {
+      out += "range = " + range.str() + "\n";
+      replaced = true;
+    } else if (!is_range) {
+      out.append(line);
+      out += '\n';
+    }
+  }
+  if (!replaced)
+    out += "range = " + range.str() + "\n";
+  return store::write_file_atomic(config_file, out);
 }
 
 } // namespace shoal::dhtnode

@@ -42,3 +42,11 @@ void add_options(CLI::App& app, Options& opts);
 core::Status finish_options(Options& opts);
 
 } // namespace shoal::dhtnode
+
+namespace shoal::dhtnode {
+
+// Records a new range in the config file: replaces its `range = ...` line (or appends one),
+// atomically, keeping every other line as it was.
+core::Status rewrite_range(const std::string& config_file, const proto::HashRange& range);
+
+} // namespace shoal::dhtnode

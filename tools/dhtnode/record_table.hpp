@@ -92,17 +92,9 @@ public:
   ~ValueBuffer();
 
   // The bytes to fill; empty after the buffer was moved into a table.
-  char*
-  data()
-  {
-    return m_data;
-  }
+  char* data() { return m_data; }
   // The value's length in bytes.
-  std::size_t
-  size() const
-  {
-    return m_size;
-  }
+  std::size_t size() const { return m_size; }
 
 private:
   friend class RecordTable;
@@ -123,11 +115,7 @@ public:
   {
   public:
     // True once scan() has passed the last record.
-    bool
-    finished() const
-    {
-      return m_finished;
-    }
+    bool finished() const { return m_finished; }
 
   private:
     friend class RecordTable;
@@ -164,32 +152,16 @@ public:
   void reserve(std::size_t records);
 
   // Number of records.
-  std::size_t
-  size() const
-  {
-    return m_size;
-  }
+  std::size_t size() const { return m_size; }
   // Sum of the value lengths, in bytes. (The original's channel "bytes", Tokyo Cabinet's
   // tcmdbmsiz, also counted the 8-byte key of each record.)
-  std::uint64_t
-  value_bytes() const
-  {
-    return m_value_bytes;
-  }
+  std::uint64_t value_bytes() const { return m_value_bytes; }
   // Estimated heap bytes held: the slot array plus each blob's malloc chunk.
   std::size_t memory_bytes() const;
   // Number of slots allocated (home slots plus tail), for stats and tests.
-  std::size_t
-  slot_count() const
-  {
-    return m_slots == &s_no_slots ? 0 : m_len;
-  }
+  std::size_t slot_count() const { return m_slots == &s_no_slots ? 0 : m_len; }
   // The seed XORed into keys before mixing.
-  std::uint64_t
-  seed() const
-  {
-    return m_seed;
-  }
+  std::uint64_t seed() const { return m_seed; }
 
   // Calls fn(key, value) for the records after cursor, in table order (unrelated to the keys'
   // order, and different between tables), until fn returns false or the table ends; the
@@ -205,23 +177,11 @@ private:
 
   static Slot s_no_slots; // the one empty slot of every table without an allocation
   static std::string_view blob_value(const unsigned char* blob);
-  std::uint64_t
-  hash(std::uint64_t key) const
-  {
-    return mix64(key ^ m_seed);
-  }
-  std::size_t
-  home(std::uint64_t h) const
-  {
-    return home_in(h, m_home);
-  }
+  std::uint64_t hash(std::uint64_t key) const { return mix64(key ^ m_seed); }
+  std::size_t home(std::uint64_t h) const { return home_in(h, m_home); }
   static std::size_t home_in(std::uint64_t h, std::size_t home_count);
   std::size_t find(std::uint64_t h) const;
-  bool
-  found(std::size_t i, std::uint64_t h) const
-  {
-    return m_slots[i].blob && m_slots[i].h == h;
-  }
+  bool found(std::size_t i, std::uint64_t h) const { return m_slots[i].blob && m_slots[i].h == h; }
   bool store(std::uint64_t h, std::size_t i, ValueBuffer& value);
   void insert(std::uint64_t h, std::size_t i, ValueBuffer& value);
   bool shift_in(std::size_t i, Slot slot);

@@ -35,11 +35,7 @@ public:
   std::uint64_t total_bytes() const;
   // True if extra more bytes fit under the size limit.
   bool fits(std::uint64_t extra) const;
-  std::uint64_t
-  size_limit() const
-  {
-    return m_size_limit;
-  }
+  std::uint64_t size_limit() const { return m_size_limit; }
 
 private:
   std::map<std::string, std::shared_ptr<Channel>, std::less<>> m_channels;

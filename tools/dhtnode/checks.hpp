@@ -1,0 +1,22 @@
+// The checks requests share, each giving the status the original answers when it fails.
+#pragma once
+
+#include "proto/codes.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace shoal::dhtnode {
+
+class Session;
+
+// BadChannelName unless the name is valid.
+proto::StatusCode check_channel(std::string_view channel);
+// InvalidRequest unless key is 16 lowercase hex digits (then stored in out).
+proto::StatusCode check_key(std::string_view key, std::uint64_t& out);
+// WrongNode unless the node is responsible for key (bit-reversed range test).
+proto::StatusCode check_range(Session& session, std::uint64_t key);
+// ValueTooBig or EmptyValue unless the value can be stored.
+proto::StatusCode check_value(Session& session, std::string_view value);
+
+} // namespace shoal::dhtnode

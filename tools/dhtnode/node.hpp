@@ -1,0 +1,92 @@
+// Node: the dhtnode process. Loads the dumps, serves the legacy protocol, writes stats, takes
+// periodic snapshots if asked, and on SIGTERM stops serving and dumps every channel.
+#pragma once
+
+#include "crypto/credentials.hpp"
+#include "node_stats.hpp"
+#include "options.hpp"
+#include "snapshot.hpp"
+#include "storage.hpp"
+
+#include "core/stats.hpp"
+#include "net/loop.hpp"
+#include "net/tcp_server.hpp"
+#include "proto/request.hpp"
+
+#include <memory>
+#include <optional>
+#include <unordered_set>
+
+namespace shoal::dhtnode {
+
+class Session;
+class Redistributor;
+
+class Node
+{
+public:
+  Node(net::Loop& loop, Options opts);
+  ~Node();
+
+  // Loads the data directory, starts listening and prints "listening HOST:PORT".
+  core::Status start();
+  // Stops serving, dumps every channel, and stops the loop; exit_code() tells how it went.
+  void shutdown();
+  int exit_code() const { return m_exit_code; }
+
+  net::Loop& loop() { return m_loop; }
+  Storage& storage() { return m_storage; }
+  const Options& options() const { return m_opts; }
+  NodeStats& stats() { return m_stats; }
+  const proto::HashRange& range() const { return m_range; }
+  // Adopts a new range (Redistribute) and records it in the config file if there is one.
+  void set_range(const proto::HashRange& range);
+  const net::Endpoint& endpoint() const { return m_endpoint; }
+  std::size_t connections() const { return m_server ? m_server->connections() : 0; }
+  const crypto::Credentials* credentials() const
+  {
+    return m_credentials ? &*m_credentials : nullptr;
+  }
+  const proto::DecodeLimits& decode_limits() const { return m_limits; }
+  Redistributor& redistributor() { return *m_redistributor; }
+
+  // Removes a channel: frees it, tells its listeners and moves its dump under deleted/.
+  void remove_channel(std::string_view name);
+  // Asks for a session's stream to be pumped on the next loop turn (Listen updates).
+  void schedule_pump(Session* session);
+  // A session is going away: forget it everywhere.
+  void forget_session(Session* session);
+  // The stats every report shows (stats log and GetStats).
+  core::StatsList stats_list() const;
+  // Starts a snapshot dump now unless one is running (SIGUSR1, --dump-period).
+  void snapshot();
+
+private:
+  core::Status load();
+  core::Status listen();
+  void start_timers();
+  void reload_credentials();
+  void pump_scheduled();
+
+  net::Loop& m_loop;
+  Options m_opts;
+  Storage m_storage;
+  NodeStats m_stats;
+  proto::HashRange m_range;
+  proto::DecodeLimits m_limits;
+  std::optional<crypto::Credentials> m_credentials;
+  std::unique_ptr<net::TcpServer> m_server;
+  net::Endpoint m_endpoint;
+  core::StatsLog m_stats_log;
+  net::Timer m_stats_timer;
+  net::Timer m_dump_timer;
+  net::Timer m_pump_timer;
+  std::unordered_set<Session*> m_to_pump;
+  std::unique_ptr<Snapshot> m_snapshot;
+  std::unique_ptr<Redistributor> m_redistributor;
+  std::uint64_t m_started_ms = 0;
+  int m_exit_code = 0;
+  bool m_stopping = false;
+};
+
+} // namespace shoal::dhtnode
