@@ -12,23 +12,17 @@ class Histogram
 {
 public:
   // Records one sample, in nanoseconds.
-  void
-  add(std::uint64_t ns)
+  void add(std::uint64_t ns)
   {
     ++m_buckets[index(ns)];
     ++m_count;
   }
 
   // Number of samples recorded.
-  std::uint64_t
-  count() const
-  {
-    return m_count;
-  }
+  std::uint64_t count() const { return m_count; }
 
   // The value (ns) below which a fraction q (0..1) of the samples lie; 0 when empty.
-  std::uint64_t
-  quantile(double q) const
+  std::uint64_t quantile(double q) const
   {
     if (m_count == 0)
       return 0;
@@ -46,8 +40,7 @@ private:
   static constexpr unsigned sub_bits = 6; // 64 sub-buckets per power of two
   static constexpr std::uint64_t sub = 1u << sub_bits;
 
-  static std::size_t
-  index(std::uint64_t v)
+  static std::size_t index(std::uint64_t v)
   {
     if (v < 2 * sub)
       return v;
@@ -55,8 +48,7 @@ private:
     return shift * sub + (v >> shift);
   }
 
-  static std::uint64_t
-  midpoint(std::size_t i)
+  static std::uint64_t midpoint(std::size_t i)
   {
     if (i < 2 * sub)
       return i;
