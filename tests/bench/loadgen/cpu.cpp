@@ -31,6 +31,20 @@ self_cpu_seconds()
 }
 
 std::optional<double>
+machine_busy_seconds()
+{
+  std::ifstream file("/proc/stat");
+  std::string cpu;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                     steal = 0; // guest time is already counted in user
+  if (!(file >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+      cpu != "cpu")
+    return std::nullopt;
+  auto busy = user + nice + system + irq + softirq + steal;
+  return static_cast<double>(busy) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::optional<double>
 process_cpu_seconds(pid_t pid)
 {
   std::ifstream file("/proc/" + std::to_string(pid) + "/stat");

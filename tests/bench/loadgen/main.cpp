@@ -8,6 +8,7 @@
 
 #include <sysexits.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace {
@@ -55,6 +56,45 @@ add_options(CLI::App& app, Cli& cli)
   app.add_option("--server-pid", cli.server_pid, "server PID, to report its CPU seconds");
 }
 
+// CPU seconds over one run: ours, the server's (given its PID) and everybody else's.
+struct CpuUse {
+  double client = 0;
+  std::optional<double> server;
+  std::optional<double> others; // machine busy time minus client and server, when both known
+};
+
+// Takes the CPU counters at construction; used() gives what was spent since.
+class CpuMeter
+{
+public:
+  explicit CpuMeter(int server_pid)
+      : m_server_pid(server_pid), m_client(shoal::bench::self_cpu_seconds()),
+        m_machine(shoal::bench::machine_busy_seconds())
+  {
+    if (server_pid > 0)
+      m_server = shoal::bench::process_cpu_seconds(server_pid);
+  }
+
+  CpuUse used() const
+  {
+    CpuUse use;
+    use.client = shoal::bench::self_cpu_seconds() - m_client;
+    if (m_server)
+      if (auto now = shoal::bench::process_cpu_seconds(m_server_pid))
+        use.server = *now - *m_server;
+    auto machine = shoal::bench::machine_busy_seconds();
+    if (use.server && m_machine && machine)
+      use.others = std::max(0.0, *machine - *m_machine - use.client - *use.server);
+    return use;
+  }
+
+private:
+  int m_server_pid;
+  double m_client;
+  std::optional<double> m_machine;
+  std::optional<double> m_server;
+};
+
 // "server", "client", "both" or "none": who used at least 90 % of a CPU over the run.
 std::string
 saturated(double client_util, std::optional<double> server_util)
@@ -66,29 +106,36 @@ saturated(double client_util, std::optional<double> server_util)
   return server ? "server" : client ? "client" : "none";
 }
 
+// "1.23", or "-" when unknown.
 std::string
-seconds_or_dash(std::optional<double> s, int precision)
+fixed_or_dash(std::optional<double> v)
 {
-  return s ? fmt::format("{:.{}f}", *s, precision) : "-";
+  return v ? fmt::format("{:.2f}", *v) : "-";
+}
+
+std::optional<double>
+per_second(std::optional<double> cpu, double wall)
+{
+  return cpu ? std::optional<double>(*cpu / wall) : std::nullopt;
 }
 
 void
-print(const Cli& cli, const Outcome& out, double client_cpu, std::optional<double> server_cpu)
+print(const Cli& cli, const Outcome& out, const CpuUse& cpu)
 {
   const Config& c = cli.config;
   double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
-  std::optional<double> server_util;
-  if (server_cpu)
-    server_util = *server_cpu / wall;
   fmt::print("proto={} op={} conns={} depth={} keys={} value_size={} ops={} misses={} errors={} "
-             "wall_s={:.3f} ops_per_s={:.0f} p50_us={:.1f} p99_us={:.1f} client_cpu_s={:.2f} "
-             "server_cpu_s={} client_util={:.2f} server_util={} saturated={}\n",
+             "wall_s={:.3f} ops_per_s={:.0f} p50_us={:.1f} p99_us={:.1f} ",
              cli.proto, cli.op, c.conns, c.depth, c.keys, c.value_size, out.ops, out.misses,
              out.errors, wall, static_cast<double>(out.ops) / wall,
              static_cast<double>(out.latency.quantile(0.50)) / 1e3,
-             static_cast<double>(out.latency.quantile(0.99)) / 1e3, client_cpu,
-             seconds_or_dash(server_cpu, 2), client_cpu / wall, seconds_or_dash(server_util, 2),
-             saturated(client_cpu / wall, server_util));
+             static_cast<double>(out.latency.quantile(0.99)) / 1e3);
+  fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
+             "server_util={} others_util={} saturated={}\n",
+             cpu.client, fixed_or_dash(cpu.server), fixed_or_dash(cpu.others), cpu.client / wall,
+             fixed_or_dash(per_second(cpu.server, wall)),
+             fixed_or_dash(per_second(cpu.others, wall)),
+             saturated(cpu.client / wall, per_second(cpu.server, wall)));
   std::fflush(stdout);
 }
 
@@ -104,18 +151,11 @@ run(Cli& cli, bool seconds_given)
     if (!seconds_given)
       c.seconds = 600;
   }
-  std::optional<double> server_before;
-  if (cli.server_pid > 0)
-    server_before = shoal::bench::process_cpu_seconds(cli.server_pid);
-  double client_before = shoal::bench::self_cpu_seconds();
+  CpuMeter meter(cli.server_pid);
   Outcome out = shoal::bench::run(c);
-  double client_cpu = shoal::bench::self_cpu_seconds() - client_before;
-  std::optional<double> server_cpu;
-  if (server_before)
-    if (auto after = shoal::bench::process_cpu_seconds(cli.server_pid))
-      server_cpu = *after - *server_before;
+  CpuUse cpu = meter.used();
   if (out.fatal.empty() || out.ops > 0) // no line for a run that never started
-    print(cli, out, client_cpu, server_cpu);
+    print(cli, out, cpu);
   if (!out.fatal.empty()) {
     fmt::print(stderr, "shoal-loadgen: error: {}\n", out.fatal);
     return EX_UNAVAILABLE;
