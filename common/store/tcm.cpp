@@ -168,7 +168,7 @@ TcmReader::open(const std::string& path, TcmProblem* problem)
                          core::sys_error("cannot read " + path, stat_errno));
   }
   auto size = static_cast<std::size_t>(st.st_size);
-  void* map = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+  void* map = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : nullptr;
   int map_errno = errno;
   ::close(fd);
   if (map == MAP_FAILED)

@@ -1,4 +1,5 @@
 // dhtnode: an in-memory DHT node speaking the swarm legacy protocol (man dhtnode(8)).
+#include "huge_pages.hpp"
 #include "node.hpp"
 #include "options.hpp"
 
@@ -13,6 +14,7 @@ using namespace shoal;
 int
 main(int argc, char** argv)
 {
+  dhtnode::use_huge_pages(argv);
   return cfg::guard_main("dhtnode", [&] {
     CLI::App app{"dhtnode: an in-memory DHT node (swarm legacy protocol)", "dhtnode"};
     dhtnode::Options opts;
