@@ -178,6 +178,14 @@ Connection::flush()
 {
   if (m_out.empty() || m_state == State::closed)
     return;
+  // Most replies fit in the socket buffer: write them at once. Besides a request allocation,
+  // this spares the epoll_ctl() libuv makes after every queued write completes (about 7 % of
+  // a busy server's time). A streaming reply that waits for on_drain goes through the queue,
+  // whose completion callback is what calls on_drain.
+  if (m_in_flight == 0 && !m_want_drain && !try_write())
+    return;
+  if (m_out.empty())
+    return;
   auto* w = new WriteRequest;
   w->data.swap(m_out);
   w->req.data = this;
@@ -198,6 +206,22 @@ Connection::flush()
     return;
   }
   update_flow();
+}
+
+bool
+Connection::try_write()
+{
+  uv_buf_t buf = uv_buf_init(m_out.data(), static_cast<unsigned>(m_out.size()));
+  int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&m_tcp), &buf, 1);
+  if (n == UV_EAGAIN)
+    return true; // the socket is full: queue it all
+  if (n < 0) {
+    fail();
+    return false;
+  }
+  m_bytes_out += static_cast<std::uint64_t>(n);
+  m_out.erase(0, static_cast<std::size_t>(n)); // what is left (if anything) gets queued
+  return true;
 }
 
 void

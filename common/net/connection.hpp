@@ -99,6 +99,7 @@ private:
   void begin_reading();
   void on_read(ssize_t nread);
   void deliver_data(); // calls on_data; an exception closes the connection
+  bool try_write();    // writes what the socket takes now; false if the connection failed
   void on_written(std::size_t bytes, int status);
   void fail(); // peer gone or error: notify the handler, then close
   void do_close();

@@ -1,6 +1,8 @@
 // Re-executing with glibc.malloc.hugetlb=1 (glibc reads tunables only at start-up).
 #include "huge_pages.hpp"
 
+#include <climits>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -17,9 +19,13 @@ use_huge_pages(char** argv)
     return; // set by the operator (or by us, before the exec)
   std::string tunables = current && *current ? std::string(current) + ":" : std::string();
   tunables += "glibc.malloc.hugetlb=1";
-  if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0)
+  // The real path, not /proc/self/exe, so that the process keeps its name (ps, the journal).
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0 || setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0)
     return;
-  execv("/proc/self/exe", argv); // returns only on failure: go on without huge pages
+  self[n] = '\0';
+  execv(self, argv); // returns only on failure: go on without huge pages
 }
 
 } // namespace shoal::dhtnode
