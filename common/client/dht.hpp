@@ -41,23 +41,11 @@ public:
   // survey() then check(); on success keyed requests are routed.
   void handshake(Callback<void> done);
 
-  std::size_t
-  size() const
-  {
-    return m_nodes.size();
-  }
+  std::size_t size() const { return m_nodes.size(); }
   // The client of node i (in the order given to the constructor).
-  NodeClient&
-  node(std::size_t i)
-  {
-    return *m_nodes[i];
-  }
+  NodeClient& node(std::size_t i) { return *m_nodes[i]; }
   // What survey() learnt about node i.
-  const NodeInfo&
-  info(std::size_t i) const
-  {
-    return m_info[i];
-  }
+  const NodeInfo& info(std::size_t i) const { return m_info[i]; }
   // The index of the node responsible for key, or nullopt before a successful handshake.
   std::optional<std::size_t> route(std::uint64_t key) const;
 

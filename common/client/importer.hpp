@@ -40,39 +40,19 @@ public:
   // True when finished batches wait for room in flight: the caller should pause until ready.
   bool backlogged() const;
   // Called when backlogged() turns false again (or a failure happened).
-  void
-  on_ready(std::function<void()> fn)
-  {
-    m_on_ready = std::move(fn);
-  }
+  void on_ready(std::function<void()> fn) { m_on_ready = std::move(fn); }
   // The first failure, if any.
-  const std::optional<Reply<void>>&
-  failure() const
-  {
-    return m_failure;
-  }
+  const std::optional<Reply<void>>& failure() const { return m_failure; }
   // Sends what remains and calls done once every request has been answered (at once when
   // nothing is outstanding).
   void finish(Callback<void> done);
   // While requests are outstanding, their callbacks hold a reference to owner (the object
   // that owns this importer), so that it lives as long as they do and no longer.
-  void
-  set_owner(std::weak_ptr<void> owner)
-  {
-    m_owner = std::move(owner);
-  }
+  void set_owner(std::weak_ptr<void> owner) { m_owner = std::move(owner); }
 
   // Records added, and records the nodes confirmed.
-  std::uint64_t
-  records_added() const
-  {
-    return m_added;
-  }
-  std::uint64_t
-  records_stored() const
-  {
-    return m_stored;
-  }
+  std::uint64_t records_added() const { return m_added; }
+  std::uint64_t records_stored() const { return m_stored; }
 
 private:
   struct Lane { // one node

@@ -41,17 +41,9 @@ public:
   ~NodeClient();
 
   // The node this client talks to.
-  const net::Endpoint&
-  endpoint() const
-  {
-    return m_endpoint;
-  }
+  const net::Endpoint& endpoint() const { return m_endpoint; }
   // The options given to the constructor.
-  const NodeClientOptions&
-  options() const
-  {
-    return m_opts;
-  }
+  const NodeClientOptions& options() const { return m_opts; }
 
   // Stores value under key in channel.
   void put(std::string_view channel, std::uint64_t key, std::string_view value, Callback<void> cb);
@@ -100,11 +92,7 @@ public:
   // Single requests not answered yet.
   std::size_t pending_requests() const;
   // Streams running.
-  std::size_t
-  streams() const
-  {
-    return m_streams.size();
-  }
+  std::size_t streams() const { return m_streams.size(); }
 
 private:
   template <class T>

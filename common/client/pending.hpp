@@ -47,27 +47,14 @@ public:
   // Delivers a failure instead (connection lost, timeout, malformed answer); called once.
   virtual void fail(const core::Error& error) = 0;
 
-  proto::Command
-  command() const
-  {
-    return m_command;
-  }
+  proto::Command command() const { return m_command; }
   // The request bytes until they are sent; the session takes them away.
-  std::string&
-  request()
-  {
-    return m_request;
-  }
+  std::string& request() { return m_request; }
   // How the answer broke the protocol, after parse returned malformed.
-  const std::string&
-  problem() const
-  {
-    return m_problem;
-  }
+  const std::string& problem() const { return m_problem; }
 
 protected:
-  Parse
-  malformed(std::string problem)
+  Parse malformed(std::string problem)
   {
     m_problem = std::move(problem);
     return Parse::malformed;
@@ -93,8 +80,7 @@ public:
   {
   }
 
-  Parse
-  parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override
+  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override
   {
     auto read = proto::read_response(command(), input, ctx.opts.limits, m_response);
     if (read.status == proto::ReadStatus::need_more)
@@ -111,15 +97,13 @@ public:
     return Parse::done;
   }
 
-  void
-  finish() override
+  void finish() override
   {
     auto done = std::move(m_done);
     done(std::move(*m_result));
   }
 
-  void
-  fail(const core::Error& error) override
+  void fail(const core::Error& error) override
   {
     auto done = std::move(m_done);
     done(Reply<T>(error));

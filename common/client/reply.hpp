@@ -26,11 +26,7 @@ public:
   }
 
   // Ok on success, else the node's answer (undefined when it did not answer).
-  proto::StatusCode
-  status() const
-  {
-    return this->ok() ? proto::StatusCode::ok : m_status;
-  }
+  proto::StatusCode status() const { return this->ok() ? proto::StatusCode::ok : m_status; }
 
 private:
   proto::StatusCode m_status = proto::StatusCode::undefined;
@@ -49,11 +45,7 @@ public:
   }
 
   // Ok on success, else the node's answer (undefined when it did not answer).
-  proto::StatusCode
-  status() const
-  {
-    return ok() ? proto::StatusCode::ok : m_status;
-  }
+  proto::StatusCode status() const { return ok() ? proto::StatusCode::ok : m_status; }
 
 private:
   proto::StatusCode m_status = proto::StatusCode::undefined;

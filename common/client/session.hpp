@@ -34,23 +34,11 @@ public:
   // Closes the connection for good; queued requests are dropped without callbacks.
   void close();
   // Called each time the queue becomes empty (stream sessions end themselves this way).
-  void
-  set_on_empty(std::function<void()> fn)
-  {
-    m_on_empty = std::move(fn);
-  }
+  void set_on_empty(std::function<void()> fn) { m_on_empty = std::move(fn); }
   // Requests queued or on the wire.
-  std::size_t
-  pending() const
-  {
-    return m_queue.size();
-  }
+  std::size_t pending() const { return m_queue.size(); }
   // "HOST:PORT" of the node.
-  const std::string&
-  node() const
-  {
-    return m_name;
-  }
+  const std::string& node() const { return m_name; }
 
 private:
   enum class State { idle, connecting, authenticating, ready };

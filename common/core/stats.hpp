@@ -21,11 +21,7 @@ public:
   // Appends every pair of another list.
   void append(const StatsList& other);
 
-  const std::vector<std::pair<std::string, std::string>>&
-  entries() const
-  {
-    return m_entries;
-  }
+  const std::vector<std::pair<std::string, std::string>>& entries() const { return m_entries; }
   // One line of space-separated key:value pairs, without a newline.
   std::string line() const;
   // One key:value pair per line, each ended by a newline.

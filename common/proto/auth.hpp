@@ -35,17 +35,9 @@ public:
   // messages to out. After accepted or refused, the exchange is over.
   Step feed(std::string_view input, std::size_t& consumed, std::string& out);
   // The authenticated client's name (after accepted).
-  const std::string&
-  name() const
-  {
-    return m_name;
-  }
+  const std::string& name() const { return m_name; }
   // Why the client was refused (after refused), for the log.
-  const std::string&
-  reason() const
-  {
-    return m_reason;
-  }
+  const std::string& reason() const { return m_reason; }
 
 private:
   Step refuse(std::string reason, std::string& out);

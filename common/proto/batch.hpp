@@ -47,29 +47,13 @@ public:
   bool add_key(std::uint64_t key);
 
   // True when no record has been added since construction or the last finish().
-  bool
-  empty() const
-  {
-    return m_records == 0;
-  }
+  bool empty() const { return m_records == 0; }
   // Records added since construction or the last finish().
-  std::size_t
-  records() const
-  {
-    return m_records;
-  }
+  std::size_t records() const { return m_records; }
   // Uncompressed bytes added since construction or the last finish().
-  std::size_t
-  raw_size() const
-  {
-    return m_raw.size();
-  }
+  std::size_t raw_size() const { return m_raw.size(); }
   // The limit given to the constructor.
-  std::size_t
-  batch_size() const
-  {
-    return m_batch_size;
-  }
+  std::size_t batch_size() const { return m_batch_size; }
   // True when a record with a value of value_len bytes fits an empty batch; a record that does
   // not can never be sent in a batch and is skipped with a warning (spec §5.2).
   bool fits_empty(std::size_t value_len) const;
@@ -83,17 +67,12 @@ public:
   void finish_array(std::string& out);
 
   // Uncompressed bytes of a key/value record whose value is value_len bytes.
-  static constexpr std::size_t
-  record_size(std::size_t value_len)
+  static constexpr std::size_t record_size(std::size_t value_len)
   {
     return key_size() + 8 + value_len;
   }
   // Uncompressed bytes of a key-only record.
-  static constexpr std::size_t
-  key_size()
-  {
-    return 8 + 16;
-  }
+  static constexpr std::size_t key_size() { return 8 + 16; }
 
 private:
   void append_key(std::uint64_t key);
@@ -126,17 +105,9 @@ public:
   bool next_key(std::string_view& key);
 
   // True when a record was truncated (corrupt batch or wrong next_* for the batch kind).
-  bool
-  failed() const
-  {
-    return m_failed;
-  }
+  bool failed() const { return m_failed; }
   // True when every byte of the batch has been read.
-  bool
-  at_end() const
-  {
-    return m_in.remaining() == 0;
-  }
+  bool at_end() const { return m_in.remaining() == 0; }
 
 private:
   bool next_field(std::string_view& field);

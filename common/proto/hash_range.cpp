@@ -43,9 +43,8 @@ check_coverage(std::vector<HashRange> ranges)
   std::sort(ranges.begin(), ranges.end(),
             [](const HashRange& a, const HashRange& b) { return a.min < b.min; });
   if (ranges.front().min != 0)
-    return core::make_error(core::Errc::config,
-                            "gap: no node covers 0000000000000000:" +
-                              core::key_to_hex(ranges.front().min - 1));
+    return core::make_error(core::Errc::config, "gap: no node covers 0000000000000000:" +
+                                                    core::key_to_hex(ranges.front().min - 1));
   for (std::size_t i = 1; i < ranges.size(); ++i) {
     const HashRange& prev = ranges[i - 1];
     const HashRange& next = ranges[i];
@@ -53,13 +52,13 @@ check_coverage(std::vector<HashRange> ranges)
       return core::make_error(core::Errc::config, "overlap: " + prev.str() + " and " + next.str());
     if (next.min != prev.max + 1)
       return core::make_error(core::Errc::config, "gap: no node covers " +
-                                                    core::key_to_hex(prev.max + 1) + ":" +
-                                                    core::key_to_hex(next.min - 1));
+                                                      core::key_to_hex(prev.max + 1) + ":" +
+                                                      core::key_to_hex(next.min - 1));
   }
   if (ranges.back().max != ~std::uint64_t{0})
     return core::make_error(core::Errc::config, "gap: no node covers " +
-                                                  core::key_to_hex(ranges.back().max + 1) +
-                                                  ":ffffffffffffffff");
+                                                    core::key_to_hex(ranges.back().max + 1) +
+                                                    ":ffffffffffffffff");
   return {};
 }
 

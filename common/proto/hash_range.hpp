@@ -2,13 +2,13 @@
 // inclusive range [min, max] of BIT-REVERSED keys, so that sequential keys spread over nodes.
 #pragma once
 
+#include "core/hex.hpp"
+#include "core/result.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/hex.hpp"
-#include "core/result.hpp"
 
 namespace shoal::proto {
 

@@ -27,11 +27,7 @@ public:
   // Appends an array: its u64 length, then its bytes.
   void array(std::string_view bytes);
   // Appends only an array's u64 length; the caller appends exactly len bytes next.
-  void
-  array_length(std::uint64_t len)
-  {
-    u64(len);
-  }
+  void array_length(std::uint64_t len) { u64(len); }
 
 private:
   std::string& m_out;
@@ -67,23 +63,11 @@ public:
   ArrayStatus array(std::string_view& out, std::uint64_t max_len);
 
   // The length prefix read by the last array() call that got that far (0 before any).
-  std::uint64_t
-  announced() const
-  {
-    return m_announced;
-  }
+  std::uint64_t announced() const { return m_announced; }
   // Bytes read from the front of the input so far.
-  std::size_t
-  consumed() const
-  {
-    return m_pos;
-  }
+  std::size_t consumed() const { return m_pos; }
   // Bytes not read yet.
-  std::size_t
-  remaining() const
-  {
-    return m_in.size() - m_pos;
-  }
+  std::size_t remaining() const { return m_in.size() - m_pos; }
 
 private:
   std::string_view m_in;

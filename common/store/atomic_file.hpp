@@ -42,8 +42,7 @@ public:
   ~AtomicFile();
 
   // Appends data; writes of at least the buffer size bypass the buffer. Errc::io names the path.
-  core::Status
-  write(std::string_view data)
+  core::Status write(std::string_view data)
   {
     // The fast path stays inline: TcmWriter calls this twice per record.
     if (m_fd >= 0 && data.size() <= m_capacity - m_used) {
@@ -64,25 +63,13 @@ public:
   void abort();
 
   // Bytes accepted by write() so far (buffered or not): the file's size once committed.
-  std::uint64_t
-  bytes_written() const
-  {
-    return m_bytes;
-  }
+  std::uint64_t bytes_written() const { return m_bytes; }
 
   // The temporary file's name (it no longer exists after commit or abort).
-  const std::string&
-  temp_path() const
-  {
-    return m_temp_path;
-  }
+  const std::string& temp_path() const { return m_temp_path; }
 
   // The name the file gets on commit.
-  const std::string&
-  final_path() const
-  {
-    return m_final_path;
-  }
+  const std::string& final_path() const { return m_final_path; }
 
 private:
   AtomicFile(std::string final_path, std::string temp_path, int fd, std::size_t buffer_size);

@@ -46,33 +46,17 @@ public:
   core::Status commit();
 
   // Removes the temporary file; the file at path is untouched.
-  void
-  abort()
-  {
-    m_file.abort();
-  }
+  void abort() { m_file.abort(); }
 
   // Records added so far.
-  std::uint64_t
-  records() const
-  {
-    return m_records;
-  }
+  std::uint64_t records() const { return m_records; }
 
   // Bytes of the records added so far as dhtdump's stats count them: key + value + 16 (the two
   // length prefixes) per record; header, end marker and padding are not counted.
-  std::uint64_t
-  bytes() const
-  {
-    return m_bytes;
-  }
+  std::uint64_t bytes() const { return m_bytes; }
 
   // The temporary file's name while the dump is in progress.
-  const std::string&
-  temp_path() const
-  {
-    return m_file.temp_path();
-  }
+  const std::string& temp_path() const { return m_file.temp_path(); }
 
 private:
   explicit TcmWriter(AtomicFile file) : m_file(std::move(file)) {}
@@ -129,40 +113,20 @@ public:
   core::Result<bool> next(TcmRecord& out);
 
   // The offset of the next record, or of the failed record after an error.
-  std::uint64_t
-  offset() const
-  {
-    return m_pos;
-  }
+  std::uint64_t offset() const { return m_pos; }
 
   // The file's size in bytes.
-  std::uint64_t
-  file_size() const
-  {
-    return m_size;
-  }
+  std::uint64_t file_size() const { return m_size; }
 
   // truncated or corrupt after next() failed, none otherwise.
-  TcmProblem
-  problem() const
-  {
-    return m_problem;
-  }
+  TcmProblem problem() const { return m_problem; }
 
   // True once the end marker was read and non-zero bytes follow it. Tolerated, as the original
   // reader stopped at the end marker and never looked further; the loader may warn.
-  bool
-  trailing_garbage() const
-  {
-    return m_trailing_garbage;
-  }
+  bool trailing_garbage() const { return m_trailing_garbage; }
 
   // The path (or buffer name) used in messages.
-  const std::string&
-  path() const
-  {
-    return m_path;
-  }
+  const std::string& path() const { return m_path; }
 
 private:
   TcmReader(std::string path, const char* data, std::size_t size, bool mapped);

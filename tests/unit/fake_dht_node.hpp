@@ -39,18 +39,13 @@ public:
   }
 
   // Stops listening and closes every connection (no callbacks).
-  void
-  shut()
+  void shut()
   {
     m_server.stop_listening();
     m_server.close_all();
   }
   // Closes every open connection, as a crashing node would.
-  void
-  drop_connections()
-  {
-    m_server.close_all();
-  }
+  void drop_connections() { m_server.close_all(); }
 
   net::Endpoint endpoint;
   std::map<std::string, Channel> channels;
@@ -62,17 +57,12 @@ public:
   std::size_t most_in_one_read = 0;               // requests decoded from one on_data
 
   // The answer of an ordinary node holding `channels` (what the script falls back to).
-  void
-  answer(const proto::Request& request, std::string& out)
-  {
-    answer_impl(request, out);
-  }
+  void answer(const proto::Request& request, std::string& out) { answer_impl(request, out); }
 
 private:
   struct Handler : net::StreamHandler {
     explicit Handler(FakeDhtNode& n) : node(n) {}
-    void
-    on_data(net::Connection& conn) override
+    void on_data(net::Connection& conn) override
     {
       if (node.credentials && !authenticated) {
         if (!auth)
@@ -109,8 +99,7 @@ private:
     bool authenticated = false;
   };
 
-  void
-  answer_impl(const proto::Request& request, std::string& out)
+  void answer_impl(const proto::Request& request, std::string& out)
   {
     proto::Response r;
     r.status = proto::StatusCode::ok;

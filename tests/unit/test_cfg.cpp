@@ -46,8 +46,7 @@ struct Fixture {
     app.add_option("--size-limit", limit)->transform(cfg::size_value());
   }
   ~Fixture() { std::remove(path.c_str()); }
-  int
-  run(std::vector<std::string> args, const std::string& file)
+  int run(std::vector<std::string> args, const std::string& file)
   {
     std::ofstream(path) << file;
     args.insert(args.begin(), "demo");

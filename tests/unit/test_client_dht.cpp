@@ -66,8 +66,7 @@ struct Cluster {
     for (auto& n : nodes)
       n->shut();
   }
-  std::vector<net::Endpoint>
-  endpoints() const
+  std::vector<net::Endpoint> endpoints() const
   {
     std::vector<net::Endpoint> out;
     for (const auto& n : nodes)

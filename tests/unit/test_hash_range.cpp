@@ -1,7 +1,7 @@
 // Unit tests for proto::HashRange: the bit-reversed inclusive range test and coverage checks.
-#include <catch2/catch.hpp>
-
 #include "proto/hash_range.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace shoal;
 using proto::HashRange;

@@ -29,8 +29,7 @@ TEST_CASE("net::parse_endpoint", "[net]")
 
 namespace {
 struct Echo : StreamHandler {
-  void
-  on_data(Connection& c) override
+  void on_data(Connection& c) override
   {
     c.output().append(c.input().view());
     c.input().consume(c.input().size());
@@ -42,8 +41,7 @@ struct Collect : StreamHandler {
   std::size_t want = 0;
   Connection* conn = nullptr;
   bool peer_closed = false;
-  void
-  on_data(Connection& c) override
+  void on_data(Connection& c) override
   {
     got.append(c.input().view());
     c.input().consume(c.input().size());
@@ -52,11 +50,7 @@ struct Collect : StreamHandler {
       conn = nullptr;
     }
   }
-  void
-  on_close(Connection&) override
-  {
-    peer_closed = true;
-  }
+  void on_close(Connection&) override { peer_closed = true; }
 };
 } // namespace
 

@@ -37,14 +37,9 @@ public:
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  std::string
-  file(const std::string& name) const
-  {
-    return m_path + "/" + name;
-  }
+  std::string file(const std::string& name) const { return m_path + "/" + name; }
 
-  std::set<std::string>
-  names() const
+  std::set<std::string> names() const
   {
     std::set<std::string> out;
     for (const auto& e : std::filesystem::directory_iterator(m_path))

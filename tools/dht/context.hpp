@@ -27,34 +27,16 @@ public:
   explicit Context(GlobalOptions& opts) : m_opts(opts) {}
   ~Context();
 
-  GlobalOptions&
-  options()
-  {
-    return m_opts;
-  }
-  net::Loop&
-  loop()
-  {
-    return m_loop;
-  }
-  Output&
-  out()
-  {
-    return m_out;
-  }
+  GlobalOptions& options() { return m_opts; }
+  net::Loop& loop() { return m_loop; }
+  Output& out() { return m_out; }
   // The DHT client (after open()).
-  client::Dht&
-  dht()
-  {
-    return *m_dht;
-  }
+  client::Dht& dht() { return *m_dht; }
 
   // Builds the client from the options; with handshake, checks versions and ranges too.
   core::Status open(bool handshake);
   // Runs the loop until the request started by start has answered.
-  template <class T>
-  client::Reply<T>
-  wait(const std::function<void(client::Callback<T>)>& start)
+  template <class T> client::Reply<T> wait(const std::function<void(client::Callback<T>)>& start)
   {
     return client::run_sync<T>(m_loop, start);
   }

@@ -35,11 +35,7 @@ public:
   // Stops for good: no callback runs afterwards.
   void stop();
   // True while a read is under way in the thread pool.
-  bool
-  busy() const
-  {
-    return m_reading;
-  }
+  bool busy() const { return m_reading; }
 
 private:
   struct Shared; // what the thread-pool read shares with the loop

@@ -20,21 +20,15 @@ public:
   Output& operator=(const Output&) = delete;
 
   // The buffer to append to; call written() after appending.
-  std::string&
-  buffer()
-  {
-    return m_buffer;
-  }
+  std::string& buffer() { return m_buffer; }
   // Writes the buffer out if it has reached its capacity.
-  void
-  written()
+  void written()
   {
     if (m_buffer.size() >= m_capacity)
       (void)flush();
   }
   // Appends bytes and writes if the buffer is full.
-  void
-  write(std::string_view bytes)
+  void write(std::string_view bytes)
   {
     m_buffer += bytes;
     written();
@@ -43,17 +37,9 @@ public:
   // error, output is discarded).
   core::Status flush();
   // True once a write has failed.
-  bool
-  failed() const
-  {
-    return m_error.has_value();
-  }
+  bool failed() const { return m_error.has_value(); }
   // True when the write failed because the reader went away (EPIPE: `dht get-all | head`).
-  bool
-  reader_gone() const
-  {
-    return m_reader_gone;
-  }
+  bool reader_gone() const { return m_reader_gone; }
 
 private:
   int m_fd;
