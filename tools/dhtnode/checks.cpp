@@ -27,6 +27,13 @@ check_key(std::string_view key, std::uint64_t& out)
 }
 
 proto::StatusCode
+check_channel_key(std::string_view channel, std::string_view key, std::uint64_t& out)
+{
+  auto status = check_channel(channel);
+  return status == proto::StatusCode::ok ? check_key(key, out) : status;
+}
+
+proto::StatusCode
 check_range(Session& session, std::uint64_t key)
 {
   return session.node().range().responsible_for(key) ? proto::StatusCode::ok

@@ -54,13 +54,12 @@ dispatch(Session& session, const proto::Request& request)
 proto::StatusCode
 oversize_status(Session& session, const proto::Request& request)
 {
-  auto status = check_channel(request.channel);
-  if (status == proto::StatusCode::ok && request.command == proto::Command::put) {
-    std::uint64_t key = 0;
-    status = check_key(request.key, key);
-    if (status == proto::StatusCode::ok)
-      status = check_range(session, key);
-  }
+  bool put = request.command == proto::Command::put;
+  std::uint64_t key = 0;
+  auto status =
+      put ? check_channel_key(request.channel, request.key, key) : check_channel(request.channel);
+  if (status == proto::StatusCode::ok && put)
+    status = check_range(session, key);
   return status == proto::StatusCode::ok ? proto::StatusCode::value_too_big : status;
 }
 

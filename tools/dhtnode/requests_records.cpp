@@ -8,27 +8,15 @@
 
 namespace shoal::dhtnode {
 
-namespace {
-// Runs the checks in order until one fails.
-proto::StatusCode
-first_failure(std::initializer_list<proto::StatusCode> statuses)
-{
-  for (auto s : statuses)
-    if (s != proto::StatusCode::ok)
-      return s;
-  return proto::StatusCode::ok;
-}
-} // namespace
-
 void
 handle_put(Session& session, const proto::Request& request)
 {
   std::uint64_t key = 0;
-  auto status = check_channel(request.channel);
+  auto status = check_channel_key(request.channel, request.key, key);
   if (status == proto::StatusCode::ok)
-    status = check_key(request.key, key);
+    status = check_range(session, key);
   if (status == proto::StatusCode::ok)
-    status = first_failure({check_range(session, key), check_value(session, request.value)});
+    status = check_value(session, request.value);
   Storage& storage = session.node().storage();
   if (status == proto::StatusCode::ok && storage.size_limit()) {
     auto channel = storage.find(request.channel);
@@ -52,9 +40,7 @@ handle_get(Session& session, const proto::Request& request)
 {
   std::uint64_t key = 0;
   proto::Response response;
-  response.status = check_channel(request.channel);
-  if (response.status == proto::StatusCode::ok)
-    response.status = check_key(request.key, key);
+  response.status = check_channel_key(request.channel, request.key, key);
   if (response.status == proto::StatusCode::ok) {
     if (auto channel = session.node().storage().find(request.channel)) {
       if (auto value = channel->table().get(key)) {
@@ -71,9 +57,7 @@ handle_exists(Session& session, const proto::Request& request)
 {
   std::uint64_t key = 0;
   proto::Response response;
-  response.status = check_channel(request.channel);
-  if (response.status == proto::StatusCode::ok)
-    response.status = check_key(request.key, key);
+  response.status = check_channel_key(request.channel, request.key, key);
   if (response.status == proto::StatusCode::ok) {
     auto channel = session.node().storage().find(request.channel);
     response.exists = channel && channel->table().contains(key);
@@ -85,9 +69,7 @@ void
 handle_remove(Session& session, const proto::Request& request)
 {
   std::uint64_t key = 0;
-  auto status = check_channel(request.channel);
-  if (status == proto::StatusCode::ok)
-    status = check_key(request.key, key);
+  auto status = check_channel_key(request.channel, request.key, key);
   if (status == proto::StatusCode::ok)
     status = check_range(session, key);
   if (status == proto::StatusCode::ok) {
