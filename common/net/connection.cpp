@@ -124,7 +124,7 @@ Connection::start(StreamHandler* handler)
 void
 Connection::begin_reading()
 {
-  if (m_reading || m_state != State::open)
+  if (m_reading || m_held || m_state != State::open)
     return;
   m_reading = true;
   uv_read_start(
@@ -264,11 +264,23 @@ Connection::update_flow()
   if (m_reading && queued_bytes() >= m_limits.write_high_water) {
     uv_read_stop(stream); // back-pressure: a slow reader stops us reading its requests
     m_reading = false;
-  } else if (!m_reading && queued_bytes() < m_limits.write_low_water && m_handler) {
+  } else if (!m_reading && !m_held && queued_bytes() < m_limits.write_low_water && m_handler) {
     begin_reading();
     return true;
   }
   return false;
+}
+
+void
+Connection::hold_input(bool held)
+{
+  m_held = held;
+  if (held && m_reading) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&m_tcp));
+    m_reading = false;
+  } else if (!held && m_state == State::open) {
+    update_flow();
+  }
 }
 
 void

@@ -73,6 +73,9 @@ public:
   // Bytes written but not yet acknowledged by the kernel plus unflushed output.
   std::size_t queued_bytes() const;
   bool write_blocked() const { return queued_bytes() >= m_limits.write_high_water; }
+  // Stops (true) or resumes (false) reading from the socket, whatever the write queue does:
+  // a handler that cannot take more input (a full queue) makes its client wait, in TCP.
+  void hold_input(bool held);
   // Ask for on_drain once the queue is below the low-water mark (for streaming replies).
   void want_drain() { m_want_drain = true; }
 
@@ -119,6 +122,7 @@ private:
   State m_state = State::connecting;
   bool m_reading = false;
   bool m_want_drain = false;
+  bool m_held = false;        // hold_input(true): no reading until released
   bool m_notify_close = true; // false when the owner closed it (no on_close then)
   Endpoint m_peer;
   std::uint64_t m_bytes_in = 0;

@@ -15,8 +15,8 @@ proto::StatusCode check_channel(std::string_view channel);
 // InvalidRequest unless key is 16 lowercase hex digits (then stored in out).
 proto::StatusCode check_key(std::string_view key, std::uint64_t& out);
 // check_channel, then check_key: the first checks of every single-record request.
-proto::StatusCode check_channel_key(std::string_view channel, std::string_view key,
-                                    std::uint64_t& out);
+proto::StatusCode
+check_channel_key(std::string_view channel, std::string_view key, std::uint64_t& out);
 // WrongNode unless the node is responsible for key (bit-reversed range test).
 proto::StatusCode check_range(Session& session, std::uint64_t key);
 // ValueTooBig or EmptyValue unless the value can be stored.

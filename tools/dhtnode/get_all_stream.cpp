@@ -38,7 +38,7 @@ GetAllStream::pump(net::Connection& conn)
       return true;
     }
     if (fill == Fill::budget) { // let other connections in; continue on the next loop turn
-      m_session.node().schedule_pump(&m_session);
+      m_session.schedule_pump();
       return false;
     }
   }

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "channel.hpp"
-#include "stream.hpp"
+#include "server/stream.hpp"
 
 #include "proto/batch.hpp"
 #include "proto/codes.hpp"
@@ -15,7 +15,7 @@ namespace shoal::dhtnode {
 
 class Session;
 
-class GetAllStream : public Stream
+class GetAllStream : public server::Stream
 {
 public:
   // channel may be null (no such channel: just the end marker). filter is used by

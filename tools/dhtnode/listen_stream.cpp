@@ -40,7 +40,7 @@ ListenStream::on_change(std::uint64_t key)
   }
   m_pending.push_back(key);
   m_keys.insert(key);
-  m_session.node().schedule_pump(&m_session);
+  m_session.schedule_pump();
 }
 
 void
@@ -49,7 +49,7 @@ ListenStream::on_removed()
   m_channel_removed = true; // the channel drops its watchers itself
   m_pending.clear();
   m_keys.clear();
-  m_session.node().schedule_pump(&m_session);
+  m_session.schedule_pump();
 }
 
 bool

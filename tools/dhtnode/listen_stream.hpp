@@ -5,7 +5,7 @@
 #pragma once
 
 #include "channel.hpp"
-#include "stream.hpp"
+#include "server/stream.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -16,7 +16,7 @@ namespace shoal::dhtnode {
 
 class Session;
 
-class ListenStream : public Stream, public ChannelWatcher
+class ListenStream : public server::Stream, public ChannelWatcher
 {
 public:
   // Changed keys waiting to be sent; beyond this many, updates are dropped (and counted), as

@@ -17,7 +17,7 @@ namespace shoal::dhtnode {
 
 Node::Node(net::Loop& loop, Options opts)
     : m_loop(loop), m_opts(std::move(opts)), m_storage(m_opts.size_limit), m_range(m_opts.range),
-      m_stats_timer(loop), m_dump_timer(loop), m_pump_timer(loop)
+      m_stats_timer(loop), m_dump_timer(loop), m_pumper(loop)
 {
   m_limits.max_value = record_size_limit(m_opts.batch_size) + 1; // larger: skipped, ValueTooBig
   m_limits.max_batch = proto::batch_payload_bound(m_opts.batch_size);
@@ -154,7 +154,7 @@ Node::shutdown()
   }
   m_stats_timer.stop();
   m_dump_timer.stop();
-  m_pump_timer.stop();
+  m_pumper.stop();
   if (m_snapshot)
     m_snapshot->cancel();
   m_redistributor->stop();
@@ -210,29 +210,10 @@ Node::remove_channel(std::string_view name)
                     status.error().message);
 }
 
-void
-Node::schedule_pump(Session* session)
+server::SessionContext
+Node::session_context()
 {
-  m_to_pump.insert(session);
-  if (!m_pump_timer.active())
-    m_pump_timer.start(0, 0, [this] { pump_scheduled(); });
-}
-
-void
-Node::pump_scheduled()
-{
-  auto sessions = std::move(m_to_pump);
-  m_to_pump.clear();
-  // Pumping never destroys a session synchronously (closed connections are freed by libuv
-  // later, and forget_session() removes them from m_to_pump before that).
-  for (Session* s : sessions)
-    s->pump_stream();
-}
-
-void
-Node::forget_session(Session* session)
-{
-  m_to_pump.erase(session);
+  return {m_loop, credentials(), m_session_counters, m_pumper};
 }
 
 core::StatsList
@@ -256,9 +237,9 @@ Node::stats_list() const
       s.add("request/" + std::string(proto::command_name(static_cast<proto::Command>(code))) +
                 "/handled",
             m_stats.handled[code]);
-  s.add("errors", m_stats.errors);
-  s.add("malformed", m_stats.malformed);
-  s.add("auth_refused", m_stats.auth_refused);
+  s.add("errors", m_session_counters.errors);
+  s.add("malformed", m_session_counters.malformed);
+  s.add("auth_refused", m_session_counters.auth_refused);
   s.add("written", m_stats.written);
   s.add("read", m_stats.read);
   s.add("iterated", m_stats.iterated);

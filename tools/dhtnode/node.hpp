@@ -5,6 +5,8 @@
 #include "crypto/credentials.hpp"
 #include "node_stats.hpp"
 #include "options.hpp"
+#include "server/pumper.hpp"
+#include "server/swarm_session.hpp"
 #include "snapshot.hpp"
 #include "storage.hpp"
 
@@ -55,10 +57,8 @@ public:
 
   // Removes a channel: frees it, tells its listeners and moves its dump under deleted/.
   void remove_channel(std::string_view name);
-  // Asks for a session's stream to be pumped on the next loop turn (Listen updates).
-  void schedule_pump(Session* session);
-  // A session is going away: forget it everywhere.
-  void forget_session(Session* session);
+  // What sessions need from the node (credentials, counters, the pumper).
+  server::SessionContext session_context();
   // The stats every report shows (stats log and GetStats).
   core::StatsList stats_list() const;
   // Starts a snapshot dump now unless one is running (SIGUSR1, --dump-period).
@@ -72,7 +72,6 @@ private:
   void start_timers();
   void redo_removals();
   void snapshot_done(bool ok, std::uint64_t took_ms);
-  void pump_scheduled();
 
   net::Loop& m_loop;
   Options m_opts;
@@ -86,8 +85,8 @@ private:
   core::StatsLog m_stats_log;
   net::Timer m_stats_timer;
   net::Timer m_dump_timer;
-  net::Timer m_pump_timer;
-  std::unordered_set<Session*> m_to_pump;
+  server::SessionCounters m_session_counters;
+  server::Pumper m_pumper;
   std::unique_ptr<Snapshot> m_snapshot;
   std::vector<std::string> m_removed_during_snapshot; // their files go back to deleted/ after
   std::unique_ptr<Redistributor> m_redistributor;

@@ -12,14 +12,11 @@ namespace shoal::dhtnode {
 struct NodeStats {
   static constexpr std::size_t max_code = 64;
   std::array<std::uint64_t, max_code + 1> handled{}; // requests handled, by command code
-  std::uint64_t errors = 0;         // requests answered with a status other than Ok
-  std::uint64_t malformed = 0;      // connections closed for a malformed request
-  std::uint64_t auth_refused = 0;   // connections refused by authentication
-  std::uint64_t written = 0;        // records stored (Put, PutBatch)
-  std::uint64_t read = 0;           // records read (Get)
-  std::uint64_t iterated = 0;       // records sent by GetAll*
-  std::uint64_t deleted = 0;        // records removed (Remove)
-  std::uint64_t listen_sent = 0;    // Listen updates sent
+  std::uint64_t written = 0;                         // records stored (Put, PutBatch)
+  std::uint64_t read = 0;                            // records read (Get)
+  std::uint64_t iterated = 0;                        // records sent by GetAll*
+  std::uint64_t deleted = 0;                         // records removed (Remove)
+  std::uint64_t listen_sent = 0;                     // Listen updates sent
   std::uint64_t listen_dropped = 0; // Listen updates dropped because a listener lagged
   std::uint64_t forwarded = 0;      // records sent away by Redistribute
   std::uint64_t dumps = 0;          // completed dumps (snapshots and shutdown)

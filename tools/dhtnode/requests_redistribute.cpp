@@ -9,7 +9,7 @@ namespace shoal::dhtnode {
 
 namespace {
 // The answer of a Redistribute request: pending until the redistribution ends.
-class RedistributeReply : public Stream
+class RedistributeReply : public server::Stream
 {
 public:
   struct Outcome {
@@ -68,7 +68,7 @@ handle_redistribute(Session& session, const proto::Request& request)
                                if (auto o = outcome.lock()) {
                                  o->done = true;
                                  o->ok = ok;
-                                 node.schedule_pump(o->session);
+                                 o->session->schedule_pump();
                                }
                              });
   session.start_stream(std::move(reply));

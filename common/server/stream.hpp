@@ -1,10 +1,10 @@
-// A streaming reply (GetAll*, Listen) that occupies its connection until it ends: the session
-// pumps it whenever the connection can take more output.
+// A streaming reply (GetAll*, Listen, Consume) that occupies its connection until it ends: the
+// session pumps it whenever the connection can take more output.
 #pragma once
 
 #include "net/connection.hpp"
 
-namespace shoal::dhtnode {
+namespace shoal::server {
 
 class Stream
 {
@@ -15,4 +15,4 @@ public:
   virtual bool pump(net::Connection& conn) = 0;
 };
 
-} // namespace shoal::dhtnode
+} // namespace shoal::server
