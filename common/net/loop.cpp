@@ -135,6 +135,31 @@ Signal::unref()
   uv_unref(reinterpret_cast<uv_handle_t*>(&m_state->handle));
 }
 
+struct Async::State {
+  uv_async_t handle{};
+  std::function<void()> fn;
+};
+
+Async::Async(Loop& loop, std::function<void()> fn) : m_state(new State)
+{
+  m_state->fn = std::move(fn);
+  uv_async_init(loop.get(), &m_state->handle,
+                [](uv_async_t* h) { guarded(static_cast<State*>(h->data)->fn, "async"); });
+  m_state->handle.data = m_state;
+}
+
+Async::~Async()
+{
+  uv_close(reinterpret_cast<uv_handle_t*>(&m_state->handle),
+           [](uv_handle_t* h) { delete static_cast<State*>(h->data); });
+}
+
+void
+Async::send()
+{
+  uv_async_send(&m_state->handle);
+}
+
 namespace {
 struct WorkRequest {
   uv_work_t req{};

@@ -69,6 +69,22 @@ private:
   State* m_state;
 };
 
+// Wakes the loop from another thread: send() may be called from any thread, fn runs on the
+// loop (several sends before it runs give one call).
+class Async
+{
+public:
+  Async(Loop& loop, std::function<void()> fn);
+  Async(const Async&) = delete;
+  Async& operator=(const Async&) = delete;
+  ~Async();
+  void send();
+
+private:
+  struct State;
+  State* m_state;
+};
+
 // Runs work() on libuv's thread pool, then after() on the loop. work() must not touch loop
 // state; after() runs even if the loop is stopping (it is how results come back).
 void queue_work(Loop& loop, std::function<void()> work, std::function<void()> after);

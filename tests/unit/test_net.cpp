@@ -3,6 +3,8 @@
 #include "net/endpoint.hpp"
 #include "net/tcp_server.hpp"
 
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 using namespace shoal;
@@ -110,4 +112,19 @@ TEST_CASE("net::Connection::connect reports a refused connection", "[net]")
   });
   loop.run();
   CHECK(error.find("cannot connect") != std::string::npos);
+}
+
+TEST_CASE("net::Async wakes the loop from another thread", "[net]")
+{
+  Loop loop;
+  int calls = 0;
+  std::unique_ptr<Async> async;
+  async = std::make_unique<Async>(loop, [&] {
+    ++calls;
+    async.reset(); // closing it lets the loop end
+  });
+  std::thread sender([&] { async->send(); });
+  sender.join();
+  loop.run();
+  CHECK(calls == 1);
 }
