@@ -136,7 +136,7 @@ void
 SwarmSession::reply_status(proto::StatusCode status)
 {
   count_status(status);
-  proto::write_status(status, m_conn.output());
+  proto::write_status(status, reply_buffer());
 }
 
 void

@@ -48,6 +48,9 @@ public:
   void pump() override;
 
   net::Connection& conn() { return m_conn; }
+  // Where replies are appended: the connection's output, unless a subclass must hold them
+  // back (a durable queue node holds replies until their records are on disk).
+  virtual std::string& reply_buffer() { return m_conn.output(); }
   // Appends a status-only response, counting errors.
   void reply_status(proto::StatusCode status);
   // Counts a non-Ok status of a response a subclass encoded itself.

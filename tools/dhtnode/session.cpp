@@ -29,7 +29,7 @@ void
 Session::reply(proto::Command command, const proto::Response& response)
 {
   count_status(response.status);
-  proto::encode_response(command, response, conn().output());
+  proto::encode_response(command, response, reply_buffer());
 }
 
 } // namespace shoal::dhtnode
