@@ -3,6 +3,7 @@
 // its --config file (see ini_config.hpp).
 #pragma once
 
+#include "cfg/common.hpp"
 #include "core/log.hpp"
 #include "core/result.hpp"
 
@@ -13,13 +14,6 @@
 #include <string>
 
 namespace shoal::cfg {
-
-// Flags every tool has.
-struct CommonOptions {
-  std::string config_file;   // --config FILE
-  bool check_config = false; // --check-config: validate and exit
-  std::string log_level = "info";
-};
 
 // Adds --config, --check-config and --log-level; makes unknown config-file names an error.
 void add_common_options(CLI::App& app, CommonOptions& common);

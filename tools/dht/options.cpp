@@ -1,6 +1,7 @@
 // dht's global options.
 #include "options.hpp"
 
+#include "cfg/options.hpp"
 #include "client/nodes_file.hpp"
 
 namespace shoal::dht {

@@ -2,12 +2,10 @@
 // the client library's settings.
 #pragma once
 
-#include "cfg/options.hpp"
+#include "cfg/common.hpp"
 #include "client/node_options.hpp"
 #include "core/result.hpp"
 #include "net/endpoint.hpp"
-
-#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,8 @@
 // dhtdump's option table and the checks that tie options together.
 #include "options.hpp"
 
+#include "cfg/options.hpp"
+
 namespace shoal::dhtdump {
 
 void

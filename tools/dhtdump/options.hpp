@@ -3,12 +3,10 @@
 
 #include "schedule.hpp"
 
-#include "cfg/options.hpp"
+#include "cfg/common.hpp"
 #include "client/node_options.hpp"
 #include "core/result.hpp"
 #include "net/endpoint.hpp"
-
-#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <string>

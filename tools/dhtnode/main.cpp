@@ -3,6 +3,7 @@
 #include "node.hpp"
 #include "options.hpp"
 
+#include "cfg/options.hpp"
 #include "core/log.hpp"
 #include "net/loop.hpp"
 

@@ -1,6 +1,7 @@
 // dhtnode's option table and the checks that tie options together.
 #include "options.hpp"
 
+#include "cfg/options.hpp"
 #include "store/atomic_file.hpp"
 
 namespace shoal::dhtnode {

@@ -3,11 +3,9 @@
 
 #include "crypto/credentials.hpp"
 
-#include "cfg/options.hpp"
+#include "cfg/common.hpp"
 #include "net/endpoint.hpp"
 #include "proto/hash_range.hpp"
-
-#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -1,9 +1,11 @@
 // queuenode's option table and the checks that tie options together.
 #include "options.hpp"
 
+#include "cfg/options.hpp"
 #include "proto/codes.hpp"
 
 #include <CLI/CLI.hpp>
+
 #include <algorithm>
 
 namespace shoal::queuenode {
@@ -44,7 +46,9 @@ add_options(CLI::App& app, Options& opts)
   app.add_option("--connection-limit", opts.connection_limit, "refuse connections beyond this")
       ->capture_default_str()
       ->type_name("N");
-  app.add_option("--backlog", opts.backlog, "listen backlog")->capture_default_str()->type_name("N");
+  app.add_option("--backlog", opts.backlog, "listen backlog")
+      ->capture_default_str()
+      ->type_name("N");
   app.add_option("--stats-log", opts.stats_log, "append stats lines to FILE (- : stderr)")
       ->capture_default_str()
       ->type_name("FILE");
