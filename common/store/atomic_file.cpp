@@ -20,10 +20,13 @@ do_write(int fd, const void* data, std::size_t size)
   return g_write_hook ? g_write_hook(fd, data, size) : ::write(fd, data, size);
 }
 
-// Writes all of [data, data + size), retrying on EINTR and short writes.
+} // namespace
+
 core::Status
-write_all(int fd, const char* data, std::size_t size, const std::string& path)
+write_all(int fd, std::string_view bytes, const std::string& path)
 {
+  const char* data = bytes.data();
+  std::size_t size = bytes.size();
   while (size > 0) {
     ssize_t n = do_write(fd, data, size);
     if (n < 0 && errno == EINTR)
@@ -37,6 +40,8 @@ write_all(int fd, const char* data, std::size_t size, const std::string& path)
   }
   return {};
 }
+
+namespace {
 
 std::string
 parent_dir(const std::string& path)
@@ -117,7 +122,7 @@ AtomicFile::write_slow(std::string_view data)
     return closed_error();
   SHOAL_TRY(flush());
   if (data.size() >= m_capacity) {
-    if (auto s = write_all(m_fd, data.data(), data.size(), m_temp_path); !s)
+    if (auto s = write_all(m_fd, data, m_temp_path); !s)
       return fail(s.take_error());
     m_bytes += data.size();
     return {};
@@ -130,7 +135,7 @@ AtomicFile::flush()
 {
   if (m_used == 0)
     return {};
-  auto s = write_all(m_fd, m_buffer.get(), m_used, m_temp_path);
+  auto s = write_all(m_fd, std::string_view(m_buffer.get(), m_used), m_temp_path);
   m_used = 0;
   return s ? s : fail(s.take_error());
 }

@@ -19,8 +19,9 @@ namespace shoal::store {
 // the bytes written or -1 with errno set).
 using WriteHook = std::function<ssize_t(int fd, const void* data, std::size_t size)>;
 
-// For tests only: routes every write of AtomicFile through hook (an empty hook restores
-// ::write). Not thread-safe: set it before any AtomicFile writes and reset it afterwards.
+// For tests only: routes every write of AtomicFile and write_all through hook (an empty hook
+// restores ::write). Not thread-safe: set it while no thread writes (before opening the files
+// or starting the writer threads) and reset it afterwards.
 void set_write_hook(WriteHook hook);
 
 // A file written under a temporary name and published by commit(). Move-only. On any write or
@@ -86,6 +87,10 @@ private:
   std::size_t m_used = 0;
   std::uint64_t m_bytes = 0;
 };
+
+// Writes all of data to fd at its file position through the write hook, retrying on EINTR and
+// short writes; Errc::io names path. A failure may leave part of data written.
+core::Status write_all(int fd, std::string_view data, const std::string& path);
 
 // Opens the directory dir and fsyncs it, so that a rename or create inside it is durable.
 core::Status fsync_dir(const std::string& dir);
