@@ -9,14 +9,8 @@
 
 namespace shoal::client {
 
-struct Dht::Multi {
-  std::vector<StreamId> parts; // per node; 0 once that node's stream has ended
-  std::size_t running = 0;
-  std::optional<Reply<void>> failure;
-  DoneCallback done;
-};
-
 Dht::Dht(net::Loop& loop, const std::vector<net::Endpoint>& nodes, NodeClientOptions opts)
+    : m_multis([this](std::size_t node, StreamId part) { m_nodes[node]->cancel(part); })
 {
   for (const auto& node : nodes) {
     m_nodes.push_back(std::make_unique<NodeClient>(loop, node, opts));
@@ -255,55 +249,16 @@ Dht::listen(std::string_view channel, ListenCallback on_update, DoneCallback don
 StreamId
 Dht::start_multi(const StartFn& start, DoneCallback done)
 {
-  StreamId id = m_next_stream++;
-  auto multi = std::make_unique<Multi>();
-  multi->done = std::move(done);
-  multi->running = m_nodes.size();
-  multi->parts.resize(m_nodes.size());
-  Multi& m = *multi;
-  m_multis.emplace(id, std::move(multi));
-  for (std::size_t i = 0; i < m_nodes.size(); ++i)
-    m.parts[i] =
-        start(*m_nodes[i], [this, id, i](Reply<void> r) { part_done(id, i, std::move(r)); });
-  return id;
-}
-
-void
-Dht::part_done(StreamId id, std::size_t node, Reply<void> reply)
-{
-  auto it = m_multis.find(id);
-  if (it == m_multis.end())
-    return;
-  Multi& m = *it->second;
-  m.parts[node] = 0;
-  --m.running;
-  if (!reply && !m.failure) {
-    m.failure.emplace(std::move(reply));
-    for (std::size_t i = 0; i < m.parts.size(); ++i)
-      if (m.parts[i] != 0) { // an incomplete merge is useless: stop the others
-        m_nodes[i]->cancel(m.parts[i]);
-        m.parts[i] = 0;
-        --m.running;
-      }
-  }
-  if (m.running > 0)
-    return;
-  auto multi = std::move(it->second);
-  m_multis.erase(it);
-  auto done = std::move(multi->done);
-  done(multi->failure ? std::move(*multi->failure) : Reply<void>());
+  return m_multis.start(
+      m_nodes.size(),
+      [&](std::size_t i, DoneCallback part) { return start(*m_nodes[i], std::move(part)); },
+      std::move(done));
 }
 
 void
 Dht::cancel(StreamId id)
 {
-  auto it = m_multis.find(id);
-  if (it == m_multis.end())
-    return;
-  for (std::size_t i = 0; i < it->second->parts.size(); ++i)
-    if (it->second->parts[i] != 0)
-      m_nodes[i]->cancel(it->second->parts[i]);
-  m_multis.erase(it);
+  m_multis.cancel(id);
 }
 
 } // namespace shoal::client

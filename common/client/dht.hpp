@@ -3,10 +3,10 @@
 // responsible node (bit-reversed key), and requests to all nodes merged into one answer.
 #pragma once
 
+#include "client/multi_stream.hpp"
 #include "client/node_client.hpp"
 
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,17 +78,14 @@ public:
   void cancel(StreamId id);
 
 private:
-  struct Multi; // one stream on every node
   using StartFn = std::function<StreamId(NodeClient&, DoneCallback)>;
   StreamId start_multi(const StartFn& start, DoneCallback done);
-  void part_done(StreamId id, std::size_t node, Reply<void> reply);
   template <class T> bool routed(std::uint64_t key, std::size_t& node, Callback<T>& cb);
 
   std::vector<std::unique_ptr<NodeClient>> m_nodes;
   std::vector<NodeInfo> m_info;
   bool m_ready = false;
-  std::map<StreamId, std::unique_ptr<Multi>> m_multis;
-  StreamId m_next_stream = 1;
+  MultiStreams m_multis; // one stream on every node
 };
 
 } // namespace shoal::client

@@ -1,4 +1,4 @@
-// NodeClient: request encoding, answer decoding, and one session per stream.
+// NodeClient: DHT request encoding and answer decoding on a NodeLink (one session per stream).
 #include "client/node_client.hpp"
 
 #include <utility>
@@ -41,31 +41,10 @@ encode_keyed(proto::Command command, std::string_view channel, std::uint64_t key
   return out;
 }
 
-// Decoders of Ok responses (views into the input become owned values here).
-std::optional<std::string>
-decode_value(const proto::Response& r)
-{
-  if (r.value.empty()) // the legacy protocol's "no record"
-    return std::nullopt;
-  return std::string(r.value);
-}
-
 bool
 decode_exists(const proto::Response& r)
 {
   return r.exists;
-}
-
-std::vector<std::string>
-decode_channels(const proto::Response& r)
-{
-  return {r.channels.begin(), r.channels.end()};
-}
-
-NodeSize
-decode_size(const proto::Response& r)
-{
-  return NodeSize{std::string(r.address), r.port, r.records, r.bytes};
 }
 
 proto::HashRange
@@ -74,55 +53,14 @@ decode_range(const proto::Response& r)
   return proto::HashRange{r.min, r.max};
 }
 
-std::uint64_t
-decode_connections(const proto::Response& r)
-{
-  return r.connections;
-}
-
-std::string
-decode_version(const proto::Response& r)
-{
-  return std::string(r.value);
-}
-
-std::vector<std::string>
-decode_stats(const proto::Response& r)
-{
-  std::vector<std::string> lines;
-  std::string_view text = r.value;
-  while (!text.empty()) {
-    std::size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    if (!line.empty())
-      lines.emplace_back(line);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-  }
-  return lines;
-}
-
 } // namespace
 
 NodeClient::NodeClient(net::Loop& loop, net::Endpoint node, NodeClientOptions opts)
-    : m_loop(loop), m_endpoint(std::move(node)), m_opts(std::move(opts))
+    : m_link(loop, std::move(node), std::move(opts))
 {
 }
 
-NodeClient::~NodeClient()
-{
-  if (m_main)
-    m_main->close();
-  for (auto& [id, session] : m_streams)
-    session->close();
-}
-
-Session&
-NodeClient::main_session()
-{
-  if (!m_main)
-    m_main = Session::create(m_loop, m_endpoint, m_opts, m_opts.request_timeout_ms);
-  return *m_main;
-}
+NodeClient::~NodeClient() = default;
 
 template <class T>
 void
@@ -131,14 +69,14 @@ NodeClient::single(proto::Command command,
                    T (*decode)(const proto::Response&),
                    Callback<T> cb)
 {
-  main_session().submit(
+  m_link.submit(
       std::make_unique<SinglePending<T>>(command, std::move(request), decode, std::move(cb)));
 }
 
 void
 NodeClient::single_void(proto::Command command, std::string request, Callback<void> cb)
 {
-  main_session().submit(
+  m_link.submit(
       std::make_unique<SinglePending<void>>(command, std::move(request), nullptr, std::move(cb)));
 }
 
@@ -253,34 +191,23 @@ NodeClient::redistribute(proto::HashRange range,
 }
 
 StreamId
-NodeClient::start_stream(std::unique_ptr<Pending> pending, std::uint64_t idle_timeout_ms)
-{
-  StreamId id = m_next_stream++;
-  auto session = Session::create(m_loop, m_endpoint, m_opts, idle_timeout_ms);
-  // The stream's session ends with its only request (after done has run).
-  session->set_on_empty([this, id] { cancel(id); });
-  session->submit(std::move(pending));
-  m_streams.emplace(id, std::move(session));
-  return id;
-}
-
-StreamId
 NodeClient::get_all(std::string_view channel, RecordCallback on_record, DoneCallback done)
 {
-  return start_stream(std::make_unique<BatchStream>(
-                          proto::Command::get_all, encode_channel(proto::Command::get_all, channel),
-                          std::move(on_record), std::move(done)),
-                      m_opts.stream_timeout_ms);
+  return m_link.start_stream(
+      std::make_unique<BatchStream>(proto::Command::get_all,
+                                    encode_channel(proto::Command::get_all, channel),
+                                    std::move(on_record), std::move(done)),
+      options().stream_timeout_ms);
 }
 
 StreamId
 NodeClient::get_all_keys(std::string_view channel, RecordCallback on_record, DoneCallback done)
 {
-  return start_stream(
+  return m_link.start_stream(
       std::make_unique<BatchStream>(proto::Command::get_all_keys,
                                     encode_channel(proto::Command::get_all_keys, channel),
                                     std::move(on_record), std::move(done)),
-      m_opts.stream_timeout_ms);
+      options().stream_timeout_ms);
 }
 
 StreamId
@@ -289,37 +216,20 @@ NodeClient::get_all_filter(std::string_view channel,
                            RecordCallback on_record,
                            DoneCallback done)
 {
-  return start_stream(
+  return m_link.start_stream(
       std::make_unique<BatchStream>(proto::Command::get_all_filter,
                                     encode_channel(proto::Command::get_all_filter, channel, filter),
                                     std::move(on_record), std::move(done)),
-      m_opts.stream_timeout_ms);
+      options().stream_timeout_ms);
 }
 
 StreamId
 NodeClient::listen(std::string_view channel, ListenCallback on_update, DoneCallback done)
 {
-  return start_stream(
+  return m_link.start_stream(
       std::make_unique<ListenStream>(encode_channel(proto::Command::listen, channel),
                                      std::move(on_update), std::move(done)),
       0);
-}
-
-void
-NodeClient::cancel(StreamId id)
-{
-  auto it = m_streams.find(id);
-  if (it == m_streams.end())
-    return;
-  auto session = std::move(it->second); // kept alive until this returns
-  m_streams.erase(it);
-  session->close();
-}
-
-std::size_t
-NodeClient::pending_requests() const
-{
-  return m_main ? m_main->pending() : 0;
 }
 
 } // namespace shoal::client

@@ -3,31 +3,22 @@
 // stream (GetAll*, Listen) runs on a dedicated connection so that single requests keep flowing.
 #pragma once
 
+#include "client/answers.hpp"
+#include "client/node_link.hpp"
 #include "client/node_options.hpp"
 #include "client/reply.hpp"
-#include "client/session.hpp"
 #include "net/endpoint.hpp"
 #include "net/loop.hpp"
 #include "proto/hash_range.hpp"
 #include "proto/request.hpp"
 
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace shoal::client {
-
-// A node's answer to GetSize and GetChannelSize (the address and port as the node reports them).
-struct NodeSize {
-  std::string address;
-  std::uint16_t port = 0;
-  std::uint64_t records = 0;
-  std::uint64_t bytes = 0;
-};
 
 // Usable on its own (one node, no handshake) or through Dht. Callbacks run on the loop, never
 // inside the call that issued the request. Destroying the client closes its connections and
@@ -41,9 +32,9 @@ public:
   ~NodeClient();
 
   // The node this client talks to.
-  const net::Endpoint& endpoint() const { return m_endpoint; }
+  const net::Endpoint& endpoint() const { return m_link.endpoint(); }
   // The options given to the constructor.
-  const NodeClientOptions& options() const { return m_opts; }
+  const NodeClientOptions& options() const { return m_link.options(); }
 
   // Stores value under key in channel.
   void put(std::string_view channel, std::uint64_t key, std::string_view value, Callback<void> cb);
@@ -87,12 +78,12 @@ public:
   // times out (TCP keepalive notices a dead node).
   StreamId listen(std::string_view channel, ListenCallback on_update, DoneCallback done);
   // Ends a stream at once; none of its callbacks runs afterwards. Unknown ids are ignored.
-  void cancel(StreamId id);
+  void cancel(StreamId id) { m_link.cancel(id); }
 
   // Single requests not answered yet.
-  std::size_t pending_requests() const;
+  std::size_t pending_requests() const { return m_link.pending_requests(); }
   // Streams running.
-  std::size_t streams() const { return m_streams.size(); }
+  std::size_t streams() const { return m_link.streams(); }
 
 private:
   template <class T>
@@ -101,15 +92,8 @@ private:
               T (*decode)(const proto::Response&),
               Callback<T> cb);
   void single_void(proto::Command command, std::string request, Callback<void> cb);
-  StreamId start_stream(std::unique_ptr<Pending> pending, std::uint64_t idle_timeout_ms);
-  Session& main_session();
 
-  net::Loop& m_loop;
-  net::Endpoint m_endpoint;
-  NodeClientOptions m_opts;
-  std::shared_ptr<Session> m_main;
-  std::map<StreamId, std::shared_ptr<Session>> m_streams;
-  StreamId m_next_stream = 1;
+  NodeLink m_link;
 };
 
 } // namespace shoal::client

@@ -7,18 +7,22 @@
 namespace shoal::client {
 
 core::Error
-status_error(const std::string& node, proto::Command command, proto::StatusCode status)
+status_error(const std::string& node, std::string_view request, proto::StatusCode status)
 {
   // Unavailable: the node is up but will not do it; the CLI exits 69 (EX_UNAVAILABLE).
-  return core::make_error(core::Errc::unavailable,
-                          "node " + node + " answered " + std::string(proto::status_name(status)) +
-                              " to " + std::string(proto::command_name(command)));
+  return core::make_error(core::Errc::unavailable, "node " + node + " answered " +
+                                                       std::string(proto::status_name(status)) +
+                                                       " to " + std::string(request));
 }
 
-namespace {
-// Reads the status that opens every stream; done (with result set) when it is not Ok.
+core::Error
+status_error(const std::string& node, proto::Command command, proto::StatusCode status)
+{
+  return status_error(node, proto::command_name(command), status);
+}
+
 Parse
-read_stream_status(proto::Command command,
+read_stream_status(std::string_view name,
                    std::string_view input,
                    std::size_t& consumed,
                    const ParseContext& ctx,
@@ -26,23 +30,23 @@ read_stream_status(proto::Command command,
                    bool& started)
 {
   proto::Response response;
-  auto read = proto::read_response(command, input, ctx.opts.limits, response);
+  auto read =
+      proto::read_response(proto::ResponseShape::status_only, input, ctx.opts.limits, response);
   if (read.status != proto::ReadStatus::complete)
     return read.status == proto::ReadStatus::need_more ? Parse::need_more : Parse::malformed;
   consumed = read.consumed;
   started = true;
   if (response.status == proto::StatusCode::ok)
     return Parse::need_more;
-  result.emplace(status_error(ctx.node, command, response.status), response.status);
+  result.emplace(status_error(ctx.node, name, response.status), response.status);
   return Parse::done;
 }
-} // namespace
 
 BatchStream::BatchStream(proto::Command command,
                          std::string request,
                          RecordCallback on_record,
                          DoneCallback done)
-    : Pending(command, std::move(request)), m_on_record(std::move(on_record)),
+    : Pending(command, std::move(request)), m_command(command), m_on_record(std::move(on_record)),
       m_done(std::move(done))
 {
 }
@@ -52,7 +56,7 @@ BatchStream::parse(std::string_view input, std::size_t& consumed, const ParseCon
 {
   consumed = 0;
   if (!m_started) {
-    Parse p = read_stream_status(command(), input, consumed, ctx, m_result, m_started);
+    Parse p = read_stream_status(name(), input, consumed, ctx, m_result, m_started);
     if (p == Parse::malformed)
       return malformed("malformed response");
     if (!m_started || p == Parse::done)
@@ -83,7 +87,7 @@ BatchStream::deliver_batch(std::string_view payload, const ParseContext& ctx)
     return malformed(s.error().message);
   // A copy: the callback may cancel the stream, which must not destroy the function it runs.
   RecordCallback on_record = m_on_record;
-  const bool keys_only = command() == proto::Command::get_all_keys;
+  const bool keys_only = m_command == proto::Command::get_all_keys;
   proto::BatchReader reader(m_raw);
   std::string_view key_text, value;
   while (keys_only ? reader.next_key(key_text) : reader.next_pair(key_text, value)) {
@@ -124,7 +128,7 @@ ListenStream::parse(std::string_view input, std::size_t& consumed, const ParseCo
 {
   consumed = 0;
   if (!m_started) {
-    Parse p = read_stream_status(command(), input, consumed, ctx, m_result, m_started);
+    Parse p = read_stream_status(name(), input, consumed, ctx, m_result, m_started);
     if (p == Parse::malformed)
       return malformed("malformed response");
     if (!m_started || p == Parse::done)

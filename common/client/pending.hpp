@@ -1,5 +1,6 @@
 // Pending requests of a Session: what was sent, how to decode the answer from the connection's
-// input, and whom to tell. Single answers and streams share this interface.
+// input, and whom to tell. Single answers and streams share this interface, for any node type
+// (DHT, queue): a request is known by its name and the shape of its answer.
 #pragma once
 
 #include "client/node_options.hpp"
@@ -33,8 +34,13 @@ enum class Parse {
 class Pending
 {
 public:
+  // name is the request's name for messages, in static storage (proto::command_name's).
+  Pending(std::string_view name, std::string request) : m_name(name), m_request(std::move(request))
+  {
+  }
+  // A DHT request, named after its command.
   Pending(proto::Command command, std::string request)
-      : m_command(command), m_request(std::move(request))
+      : Pending(proto::command_name(command), std::move(request))
   {
   }
   virtual ~Pending() = default;
@@ -47,7 +53,8 @@ public:
   // Delivers a failure instead (connection lost, timeout, malformed answer); called once.
   virtual void fail(const core::Error& error) = 0;
 
-  proto::Command command() const { return m_command; }
+  // The request's name ("Put", "Consume", ...), for messages.
+  std::string_view name() const { return m_name; }
   // The request bytes until they are sent; the session takes them away.
   std::string& request() { return m_request; }
   // How the answer broke the protocol, after parse returned malformed.
@@ -61,13 +68,25 @@ protected:
   }
 
 private:
-  proto::Command m_command;
+  std::string_view m_name;
   std::string m_request;
   std::string m_problem;
 };
 
 // The error a non-Ok status becomes: "node HOST:PORT answered WrongNode to Put".
+core::Error
+status_error(const std::string& node, std::string_view request, proto::StatusCode status);
 core::Error status_error(const std::string& node, proto::Command command, proto::StatusCode status);
+
+// Reads the status that opens every stream into result and started: need_more (also after an
+// Ok status, consumed then covering it), done with result set for any other status, or
+// malformed.
+Parse read_stream_status(std::string_view name,
+                         std::string_view input,
+                         std::size_t& consumed,
+                         const ParseContext& ctx,
+                         std::optional<Reply<void>>& result,
+                         bool& started);
 
 // A request answered by one response; Decode turns an Ok response into T.
 template <class T> class SinglePending final : public Pending
@@ -75,21 +94,35 @@ template <class T> class SinglePending final : public Pending
 public:
   using Decode = T (*)(const proto::Response&);
 
+  // A request named name whose answer has the given shape.
+  SinglePending(std::string_view name,
+                proto::ResponseShape shape,
+                std::string request,
+                Decode decode,
+                Callback<T> done)
+      : Pending(name, std::move(request)), m_shape(shape), m_decode(decode), m_done(std::move(done))
+  {
+  }
+  // A DHT request.
   SinglePending(proto::Command command, std::string request, Decode decode, Callback<T> done)
-      : Pending(command, std::move(request)), m_decode(decode), m_done(std::move(done))
+      : SinglePending(proto::command_name(command),
+                      proto::response_shape(command),
+                      std::move(request),
+                      decode,
+                      std::move(done))
   {
   }
 
   Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override
   {
-    auto read = proto::read_response(command(), input, ctx.opts.limits, m_response);
+    auto read = proto::read_response(m_shape, input, ctx.opts.limits, m_response);
     if (read.status == proto::ReadStatus::need_more)
       return Parse::need_more;
     if (read.status == proto::ReadStatus::malformed)
       return malformed("malformed response");
     consumed = read.consumed;
     if (m_response.status != proto::StatusCode::ok)
-      m_result.emplace(status_error(ctx.node, command(), m_response.status), m_response.status);
+      m_result.emplace(status_error(ctx.node, name(), m_response.status), m_response.status);
     else if constexpr (std::is_void_v<T>)
       m_result.emplace();
     else
@@ -110,6 +143,7 @@ public:
   }
 
 private:
+  proto::ResponseShape m_shape;
   Decode m_decode;
   Callback<T> m_done;
   proto::Response m_response;
@@ -134,6 +168,7 @@ private:
   // Calls on_record for every record of one batch payload.
   Parse deliver_batch(std::string_view payload, const ParseContext& ctx);
 
+  proto::Command m_command;
   RecordCallback m_on_record;
   DoneCallback m_done;
   std::optional<Reply<void>> m_result;

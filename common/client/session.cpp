@@ -111,10 +111,38 @@ Session::pump()
     std::string().swap(request);
     ++m_sent;
   }
-  if (m_sent < m_queue.size() && m_sent < m_opts.max_in_flight)
+  bool full = m_conn->queued_bytes() >= m_opts.max_unsent_bytes;
+  if ((m_sent < m_queue.size() && m_sent < m_opts.max_in_flight) || (full && m_on_writable))
     m_conn->want_drain(); // stopped by bytes: go on in on_drain
   watch(false);
-  m_conn->flush(); // may fail the connection (on_close runs): touch nothing after it
+  m_conn->flush(); // may fail the connection (on_close runs and clears m_conn)
+  if (!full)
+    notify_writable();
+}
+
+bool
+Session::write(std::string_view bytes)
+{
+  if (m_closed || m_state != State::ready || !m_conn || m_sent < m_queue.size())
+    return false;
+  m_conn->output() += bytes;
+  schedule_pump();
+  return true;
+}
+
+std::size_t
+Session::unsent_bytes() const
+{
+  return m_conn ? m_conn->queued_bytes() : 0;
+}
+
+void
+Session::notify_writable()
+{
+  if (m_on_writable && !m_closed && m_conn && unsent_bytes() < m_opts.max_unsent_bytes) {
+    auto fn = m_on_writable; // a copy: it may close and release this session
+    fn();
+  }
 }
 
 void
@@ -230,8 +258,7 @@ Session::deliver(net::Connection& conn)
       auto& front = *m_queue.front();
       drop(core::make_error(core::Errc::protocol,
                             "node " + m_name + " broke the protocol answering " +
-                                std::string(proto::command_name(front.command())) + ": " +
-                                front.problem()));
+                                std::string(front.name()) + ": " + front.problem()));
       return;
     }
     std::unique_ptr<Pending> done = std::move(m_queue.front());
@@ -248,7 +275,7 @@ Session::on_drain(net::Connection&)
 {
   auto self = shared_from_this();
   if (!m_closed)
-    pump();
+    pump(); // also tells a client stream that it may write again
 }
 
 void
@@ -295,9 +322,8 @@ Session::on_timeout()
            seconds(m_opts.request_timeout_ms);
     break;
   default:
-    what = "node " + m_name + " did not answer " +
-           std::string(proto::command_name(m_queue.front()->command())) + " within " +
-           seconds(m_idle_timeout_ms);
+    what = "node " + m_name + " did not answer " + std::string(m_queue.front()->name()) +
+           " within " + seconds(m_idle_timeout_ms);
   }
   drop(core::make_error(core::Errc::timeout, std::move(what)));
 }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace shoal::client {
 
@@ -35,6 +36,15 @@ public:
   void close();
   // Called each time the queue becomes empty (stream sessions end themselves this way).
   void set_on_empty(std::function<void()> fn) { m_on_empty = std::move(fn); }
+  // Appends bytes to the wire after every submitted request (for a client stream such as the
+  // queue's Produce); they go out on the next loop turn. False, writing nothing, unless the
+  // session is connected, authenticated and every submitted request has been sent.
+  bool write(std::string_view bytes);
+  // Bytes handed to the connection and not yet taken by the kernel (0 when not connected).
+  std::size_t unsent_bytes() const;
+  // Called from the loop after a write whenever unsent_bytes() is below opts.max_unsent_bytes
+  // (possibly when nothing was waiting): the signal for a client stream to write more.
+  void set_on_writable(std::function<void()> fn) { m_on_writable = std::move(fn); }
   // Requests queued or on the wire.
   std::size_t pending() const { return m_queue.size(); }
   // "HOST:PORT" of the node.
@@ -63,6 +73,7 @@ private:
   void drop(core::Error error); // closes the link and fails everything outstanding
   void fail_all(const core::Error& error);
   void notify_if_empty();
+  void notify_writable();
 
   net::Loop& m_loop;
   net::Endpoint m_endpoint;
@@ -79,6 +90,7 @@ private:
   std::deque<std::unique_ptr<Pending>> m_queue;
   std::size_t m_sent = 0; // the first m_sent entries of m_queue are on the wire
   std::function<void()> m_on_empty;
+  std::function<void()> m_on_writable;
 };
 
 } // namespace shoal::client

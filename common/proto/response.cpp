@@ -7,12 +7,11 @@
 namespace shoal::proto {
 
 namespace {
+using Shape = ResponseShape;
+} // namespace
 
-// The fields that follow an Ok status, in wire order.
-enum class Shape { status_only, value, exists, size, connections, range, channels };
-
-Shape
-shape_of(Command command)
+ResponseShape
+response_shape(Command command)
 {
   switch (command) {
   case Command::get:
@@ -36,6 +35,8 @@ shape_of(Command command)
   }
   return Shape::status_only;
 }
+
+namespace {
 
 // Reads an array; too long is malformed for a client (it cannot skip what it asked for).
 ReadStatus
@@ -86,9 +87,10 @@ read_fields(Shape shape, WireReader& in, const ReadLimits& limits, Response& out
       return s;
     return in.u64(out.records) && in.u64(out.bytes) ? s : more;
   case Shape::connections:
+  case Shape::limit:
     if (s = read_node(in, out); s != ReadStatus::complete)
       return s;
-    return in.u64(out.connections) ? s : more;
+    return in.u64(shape == Shape::limit ? out.limit : out.connections) ? s : more;
   case Shape::range: return in.u64(out.min) && in.u64(out.max) ? s : more;
   case Shape::channels: return read_channels(in, limits, out);
   }
@@ -114,10 +116,11 @@ write_fields(Shape shape, const Response& r, WireWriter& w)
   case Shape::exists: w.boolean(r.exists); break;
   case Shape::size:
   case Shape::connections:
+  case Shape::limit:
     w.array(r.address);
     w.u16(r.port);
-    if (shape == Shape::connections) {
-      w.u64(r.connections);
+    if (shape != Shape::size) {
+      w.u64(shape == Shape::limit ? r.limit : r.connections);
       break;
     }
     w.u64(r.records);
@@ -144,16 +147,28 @@ write_status(StatusCode status, std::string& out)
 }
 
 void
-encode_response(Command command, const Response& response, std::string& out)
+encode_response(ResponseShape shape, const Response& response, std::string& out)
 {
   WireWriter w(out);
   w.i32(static_cast<std::int32_t>(response.status));
   if (response.status == StatusCode::ok)
-    write_fields(shape_of(command), response, w);
+    write_fields(shape, response, w);
+}
+
+void
+encode_response(Command command, const Response& response, std::string& out)
+{
+  encode_response(response_shape(command), response, out);
 }
 
 ReadResult
 read_response(Command command, std::string_view input, const ReadLimits& limits, Response& out)
+{
+  return read_response(response_shape(command), input, limits, out);
+}
+
+ReadResult
+read_response(ResponseShape shape, std::string_view input, const ReadLimits& limits, Response& out)
 {
   WireReader in(input);
   std::int32_t code = 0;
@@ -165,7 +180,7 @@ read_response(Command command, std::string_view input, const ReadLimits& limits,
   out.status = static_cast<StatusCode>(code);
   ReadStatus s = ReadStatus::complete;
   if (out.status == StatusCode::ok)
-    s = read_fields(shape_of(command), in, limits, out);
+    s = read_fields(shape, in, limits, out);
   return {s, s == ReadStatus::complete ? in.consumed() : 0};
 }
 

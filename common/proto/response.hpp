@@ -23,11 +23,25 @@ struct Response {
   std::uint64_t records = 0; // GetSize, GetChannelSize
   std::uint64_t bytes = 0;   // GetSize, GetChannelSize
   std::uint64_t connections = 0;          // GetNumConnections
+  std::uint64_t limit = 0;                // the queue's GetSizeLimit
   std::uint64_t min = 0;                  // GetResponsibleRange
   std::uint64_t max = 0;                  // GetResponsibleRange
   std::vector<std::string_view> channels; // GetChannels (non-empty names)
 
   bool operator==(const Response&) const = default;
+};
+
+// The fields that follow an Ok status, in wire order. Every command of every node (DHT, queue)
+// answers with one of these shapes.
+enum class ResponseShape {
+  status_only, // nothing more (streams: their items follow separately)
+  value,       // value (array)
+  exists,      // exists (bool)
+  size,        // address (array), port (u16), records (u64), bytes (u64)
+  connections, // address, port, connections (u64)
+  limit,       // address, port, limit (u64)
+  range,       // min (u64), max (u64)
+  channels,    // channels (a list of arrays ended by an empty one)
 };
 
 // Bounds a client applies to what a node sends.
@@ -53,9 +67,19 @@ struct ReadResult {
 // Redistribute and of any request refused with a non-Ok status.
 void write_status(StatusCode status, std::string& out);
 
+// The shape of the answer to a DHT command.
+ResponseShape response_shape(Command command);
+
+// Appends a response: the status, then (only when it is Ok) the fields of shape.
+void encode_response(ResponseShape shape, const Response& response, std::string& out);
+
 // Appends the response to command: the status, then (only when it is Ok) the command's fields.
 // Listen and GetAll* get their status only; their items follow as arrays (WireWriter).
 void encode_response(Command command, const Response& response, std::string& out);
+
+// Decodes a response of the given shape from the front of input into out.
+ReadResult
+read_response(ResponseShape shape, std::string_view input, const ReadLimits& limits, Response& out);
 
 // Decodes the response to command from the front of input into out. For Listen and GetAll*
 // this is the status only; read the stream items with read_array/read_pair afterwards.

@@ -1,0 +1,36 @@
+// The Consume stream of the queue protocol (specs/swarm.md §4.4): a status, then value arrays
+// until an empty one (the channel was removed). Decoded here for QueueNodeClient.
+#pragma once
+
+#include "client/pending.hpp"
+#include "client/reply.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace shoal::client {
+
+// Receives one record of a Consume stream; the view lives until the callback returns.
+using ValueCallback = std::function<void(std::string_view value)>;
+
+// A Consume request and its stream. Each value goes to on_value as soon as it is complete;
+// done gets Ok when the node ends the stream, or the failure.
+class ConsumeStream final : public Pending
+{
+public:
+  ConsumeStream(std::string request, ValueCallback on_value, DoneCallback done);
+
+  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
+  void finish() override;
+  void fail(const core::Error& error) override;
+
+private:
+  ValueCallback m_on_value;
+  DoneCallback m_done;
+  std::optional<Reply<void>> m_result;
+  bool m_started = false; // the status was read
+};
+
+} // namespace shoal::client
