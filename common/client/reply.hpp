@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -75,5 +76,18 @@ using DoneCallback = std::function<void(Reply<void>)>;
 
 // Names a running stream so that it can be cancelled; 0 is never used.
 using StreamId = std::uint64_t;
+
+// Wraps cb so that only the first call, by whichever copy, gets through (a stream's end can
+// come from the nodes, a signal or a failed write).
+template <class T>
+Callback<T>
+once(Callback<T> cb)
+{
+  auto shared = std::make_shared<Callback<T>>(std::move(cb));
+  return [shared](Reply<T> reply) {
+    if (*shared)
+      std::exchange(*shared, nullptr)(std::move(reply));
+  };
+}
 
 } // namespace shoal::client

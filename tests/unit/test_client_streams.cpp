@@ -1,5 +1,6 @@
 // Unit tests for the stream decoders of common/client: GetAll answers cut at every byte
 // boundary, refused and corrupt streams, and a node that trickles a large answer.
+#include "client_test_util.hpp"
 #include "fake_dht_node.hpp"
 
 #include "client/node_client.hpp"
@@ -12,36 +13,7 @@ using client::NodeClient;
 using client::Reply;
 using test::FakeDhtNode;
 
-namespace {
-// Feeds wire bytes to a stream decoder in chunks the way a Session does, returning the
-// outcome of the last parse.
-client::Parse
-feed(client::Pending& stream, std::string_view wire, const std::vector<std::size_t>& cuts)
-{
-  client::NodeClientOptions opts;
-  bool closed = false;
-  std::string node = "127.0.0.1:1";
-  client::ParseContext ctx{node, opts, closed};
-  std::string buffer;
-  std::size_t at = 0;
-  client::Parse last = client::Parse::need_more;
-  for (std::size_t i = 0; i <= cuts.size(); ++i) {
-    std::size_t end = i < cuts.size() ? cuts[i] : wire.size();
-    buffer.append(wire.substr(at, end - at));
-    at = end;
-    for (;;) {
-      std::size_t consumed = 0;
-      last = stream.parse(buffer, consumed, ctx);
-      buffer.erase(0, consumed);
-      if (last != client::Parse::need_more || consumed == 0 || buffer.empty())
-        break;
-    }
-    if (last != client::Parse::need_more)
-      break;
-  }
-  return last;
-}
-} // namespace
+using test::feed;
 
 TEST_CASE("client::BatchStream decodes a GetAll stream cut at every byte boundary", "[client]")
 {

@@ -15,10 +15,10 @@ Context::~Context()
 core::Status
 Context::open(bool handshake)
 {
-  auto nodes = node_list(m_opts);
+  auto nodes = cli::node_list(m_opts.nodes);
   if (!nodes)
     return nodes.take_error();
-  auto settings = client_options(m_opts);
+  auto settings = cli::client_options(m_opts.nodes);
   if (!settings)
     return settings.take_error();
   m_dht = std::make_unique<client::Dht>(m_loop, *nodes, *settings);

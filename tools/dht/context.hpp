@@ -3,8 +3,8 @@
 #pragma once
 
 #include "options.hpp"
-#include "output.hpp"
 
+#include "cli/output.hpp"
 #include "client/dht.hpp"
 #include "client/run_sync.hpp"
 #include "net/loop.hpp"
@@ -29,7 +29,7 @@ public:
 
   GlobalOptions& options() { return m_opts; }
   net::Loop& loop() { return m_loop; }
-  Output& out() { return m_out; }
+  cli::Output& out() { return m_out; }
   // The DHT client (after open()).
   client::Dht& dht() { return *m_dht; }
 
@@ -49,22 +49,11 @@ public:
 private:
   GlobalOptions& m_opts;
   net::Loop m_loop;
-  Output m_out;
+  cli::Output m_out;
   std::unique_ptr<client::Dht> m_dht; // destroyed before the loop
 };
 
-// Wraps cb so that only the first call, by whichever copy, gets through (a stream's end can
-// come from the nodes, a signal or a failed write).
-template <class T>
-client::Callback<T>
-once(client::Callback<T> cb)
-{
-  auto shared = std::make_shared<client::Callback<T>>(std::move(cb));
-  return [shared](client::Reply<T> reply) {
-    if (*shared)
-      std::exchange(*shared, nullptr)(std::move(reply));
-  };
-}
+using client::once;
 
 // A subcommand and what running it means.
 struct Subcommand {

@@ -2,10 +2,10 @@
 // responsible nodes with several batches in flight per node. It stops at the first malformed
 // line: every record before it is stored, nothing after it is read (exit 65).
 #include "context.hpp"
-#include "line_reader.hpp"
 #include "records.hpp"
 
 #include "cfg/options.hpp"
+#include "cli/line_reader.hpp"
 #include "client/importer.hpp"
 
 #include <unistd.h>
@@ -33,7 +33,7 @@ run_import(Context& ctx, const ImportArgs& args)
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
   client::Importer importer(ctx.dht(), args.channel, {args.batch_size, args.in_flight});
-  LineReader reader(ctx.loop(), STDIN_FILENO);
+  cli::LineReader reader(ctx.loop(), STDIN_FILENO);
   std::optional<core::Error> input_error;
   bool hash = ctx.options().hash;
   auto stored = ctx.wait<void>([&](client::Callback<void> cb) {

@@ -29,8 +29,8 @@ main(int argc, char** argv)
       return status;
     net::ignore_sigpipe(); // a closed socket or pipe is an error to report, not a death
     if (opts.common.check_config) {
-      auto nodes = dht::node_list(opts);
-      auto settings = nodes ? dht::client_options(opts) : nodes.take_error();
+      auto nodes = cli::node_list(opts.nodes);
+      auto settings = nodes ? cli::client_options(opts.nodes) : nodes.take_error();
       return settings ? 0 : cfg::report("dht", settings.error());
     }
     for (const auto& command : commands)

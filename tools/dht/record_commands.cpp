@@ -45,7 +45,7 @@ run_put(Context& ctx, const KeyArgs& args, const CLI::Option& value_option, std:
   if (value_option.count() > 0) {
     value = std::move(value_arg);
   } else {
-    auto in = read_all(STDIN_FILENO);
+    auto in = cli::read_all(STDIN_FILENO);
     if (!in)
       return ctx.fail(in.error());
     value = std::move(*in);

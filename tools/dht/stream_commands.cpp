@@ -21,7 +21,7 @@ run_get_all(Context& ctx, Kind kind, const std::string& channel, const std::stri
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
   client::Dht& dht = ctx.dht();
-  Output& out = ctx.out();
+  cli::Output& out = ctx.out();
   client::StreamId id = 0;
   client::Callback<void> finish;
   auto on_record = [&](std::uint64_t key, std::string_view value) {
@@ -57,7 +57,7 @@ run_listen(Context& ctx, const std::string& channel)
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
   client::Dht& dht = ctx.dht();
-  Output& out = ctx.out();
+  cli::Output& out = ctx.out();
   net::Timer flush(ctx.loop()); // one write per burst of updates, soon after it
   client::StreamId id = 0;
   client::Callback<void> finish;

@@ -1,11 +1,11 @@
 // Output and read_all: plain write(2)/read(2) loops that retry on EINTR.
-#include "output.hpp"
+#include "cli/output.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
 
-namespace shoal::dht {
+namespace shoal::cli {
 
 Output::Output(int fd, std::size_t capacity) : m_fd(fd), m_capacity(capacity)
 {
@@ -49,4 +49,4 @@ read_all(int fd)
   }
 }
 
-} // namespace shoal::dht
+} // namespace shoal::cli

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace shoal::dht {
+namespace shoal::cli {
 
 class Output
 {
@@ -52,4 +52,4 @@ private:
 // Reads everything from fd (standard input for `put` without VALUE).
 core::Result<std::string> read_all(int fd);
 
-} // namespace shoal::dht
+} // namespace shoal::cli

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace shoal::dht {
+namespace shoal::cli {
 
 class LineReader
 {
@@ -57,4 +57,4 @@ private:
   std::shared_ptr<Shared> m_shared;
 };
 
-} // namespace shoal::dht
+} // namespace shoal::cli

@@ -1,11 +1,11 @@
 // LineReader: one read(2) of up to 1 MiB at a time on the thread pool, lines split on the loop.
-#include "line_reader.hpp"
+#include "cli/line_reader.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
 
-namespace shoal::dht {
+namespace shoal::cli {
 
 namespace {
 constexpr std::size_t chunk_size = 1 << 20;
@@ -122,4 +122,4 @@ LineReader::process()
   }
 }
 
-} // namespace shoal::dht
+} // namespace shoal::cli
