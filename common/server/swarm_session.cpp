@@ -102,7 +102,8 @@ SwarmSession::skip_discarded()
   m_discard -= n;
   if (m_discard)
     return false;
-  reply_status(m_discard_status);
+  if (m_discard_status)
+    reply_status(*m_discard_status);
   return true;
 }
 

@@ -68,9 +68,10 @@ public:
 protected:
   // Decodes the request at the front of input and, when complete, handles it (the views of
   // input stay valid during the call). Returns the decoder's verdict; for oversize, call
-  // answer_after_discard() with the status to send once the oversized value is skipped.
+  // answer_after_discard() with the status to send once the oversized value is skipped
+  // (nullopt: no answer, for the items of a stream the client sends).
   virtual proto::DecodeResult handle_next(std::string_view input) = 0;
-  void answer_after_discard(proto::StatusCode status) { m_discard_status = status; }
+  void answer_after_discard(std::optional<proto::StatusCode> status) { m_discard_status = status; }
 
 private:
   void process_input();
@@ -83,7 +84,7 @@ private:
   std::optional<proto::AuthServer> m_auth;     // set while authentication is pending
   std::unique_ptr<net::Timer> m_auth_deadline; // closes a client that does not authenticate
   std::uint64_t m_discard = 0;                 // bytes of an oversized value still to skip
-  proto::StatusCode m_discard_status{};        // the answer once they are skipped
+  std::optional<proto::StatusCode> m_discard_status; // the answer once they are skipped
   std::unique_ptr<Stream> m_stream;            // the streaming reply in progress
   bool m_held = false;                         // hold_input() in force
   bool m_processing = false;                   // re-entrancy guard for process_input

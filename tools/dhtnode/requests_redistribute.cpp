@@ -64,7 +64,7 @@ handle_redistribute(Session& session, const proto::Request& request)
   node.set_range(proto::HashRange{request.min, request.max});
   auto reply = std::make_unique<RedistributeReply>(session);
   node.redistributor().start(request.nodes,
-                             [&node, outcome = reply->outcome()](bool ok, const std::string&) {
+                             [outcome = reply->outcome()](bool ok, const std::string&) {
                                if (auto o = outcome.lock()) {
                                  o->done = true;
                                  o->ok = ok;
