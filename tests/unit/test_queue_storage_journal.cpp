@@ -121,6 +121,7 @@ TEST_CASE("journal: reopening after a stop replays the journal into a checkpoint
   State model;
   {
     auto store = open_store(small_options(dir.path(), true), 100);
+    store->wait_background();
     CHECK(dir.names() == std::set<std::string>{"journal.0000000000000001"});
     Queue& queue = **store->get_or_create("ch");
     for (std::uint64_t i = 0; i < 40; ++i)
@@ -136,6 +137,7 @@ TEST_CASE("journal: reopening after a stop replays the journal into a checkpoint
   } // no checkpoint: the journal holds everything
   auto store = open_store(small_options(dir.path(), true), 100);
   CHECK(store->load_report().replayed == 46);
+  store->wait_background();
   auto names = dir.names();
   CHECK(names.count("checkpoint.0000000000000002"));
   CHECK(names.count("journal.0000000000000002"));
@@ -222,6 +224,7 @@ TEST_CASE("journal: checkpoints start a new generation and delete the old one", 
   }
   CHECK(checkpoints >= 3);
   std::string gen = shoal::core::key_to_hex(static_cast<std::uint64_t>(checkpoints + 1));
+  store->wait_background();
   CHECK(dir.names() == std::set<std::string>{"checkpoint." + gen, "journal." + gen});
   CHECK(fs::file_size(dir.file("checkpoint." + gen)) < 100); // drained: a small checkpoint
 }
@@ -301,6 +304,7 @@ TEST_CASE("journal: non-durable and durable modes load each other's files", "[qu
     std::string out;
     REQUIRE(*store->find("ch")->pop(out));
     CHECK(out == numbered(0));
+    store->wait_background();
     CHECK_FALSE(dir.names().count("ch.rq")); // now in the checkpoint
   }                                          // crash-like stop: checkpoint + journal
   {

@@ -169,6 +169,7 @@ TEST_CASE("queue: save and load in the middle keeps the order", "[queue_storage]
     CHECK(store->load_report().warnings.empty());
     random_ops(*queue, model, counter, 1500, restart % 2 ? 70 : 45, rng);
     REQUIRE(store->save().ok());
+    store->wait_background();
     if (model.empty())
       CHECK(dir.names().empty());
   }
@@ -208,6 +209,8 @@ TEST_CASE("queue: file names of subscribers and the load of each", "[queue_stora
     loaded.push_back(q->full_name());
   CHECK(loaded == std::vector<std::string>{"ch1", "other", "sub1@ch1", "sub2@ch1"});
   CHECK(store->find("ch1")->name() == QueueName{"ch1", ""});
+  CHECK(store->find("@ch1") == store->find("ch1"));
+  CHECK(*store->get_or_create("@ch1") == store->find("ch1"));
   CHECK(store->find("sub2@ch1")->name() == QueueName{"ch1", "sub2"});
   CHECK(store->find("sub2@ch1")->records() == 9);
   CHECK(drain(*store->find("ch1")) == std::deque<std::string>{"ch1!"});
@@ -286,9 +289,47 @@ TEST_CASE("queue: clear and remove delete the files", "[queue_storage]")
   for (std::uint64_t i = 0; i < 30; ++i)
     REQUIRE(queue.push(numbered(i)).status == PushStatus::ok);
   REQUIRE(store->save().ok());
+  store->wait_background();
   CHECK(dir.names().size() == 2);
   REQUIRE(store->remove("ch").ok());
   CHECK(store->find("ch") == nullptr);
+  store->wait_background();
   CHECK(dir.names().empty());
   CHECK(store->overflow_used() == 0);
+}
+
+TEST_CASE("queue: the saved files stay until the first change, then a crash cannot bring "
+          "back popped records",
+          "[queue_storage]")
+{
+  TempDir dir;
+  QuietLog quiet;
+  {
+    auto store = open_store(small_options(dir.path()), 200);
+    Queue& queue = **store->get_or_create("ch");
+    for (std::uint64_t i = 0; i < 40; ++i) // about 5 in the ring, the rest in the overflow
+      REQUIRE(queue.push(numbered(i, 10)).status == PushStatus::ok);
+    REQUIRE(store->save().ok());
+  }
+  std::string rq = slurp(dir.file("ch.rq"));
+  {
+    auto store = open_store(small_options(dir.path()), 200);
+    REQUIRE(store->save().ok()); // nothing changed: nothing written, nothing deleted
+    store->wait_background();
+    CHECK(slurp(dir.file("ch.rq")) == rq);
+  }
+  {
+    auto store = open_store(small_options(dir.path()), 200);
+    std::string out;
+    REQUIRE(*store->find("ch")->pop(out));
+    CHECK(out == numbered(0, 10));
+    store->wait_background();
+    CHECK_FALSE(dir.names().count("ch.rq")); // the first change made it stale
+  } // no save: a crash
+  auto store = open_store(small_options(dir.path()), 200);
+  auto back = drain(*store->find("ch"));
+  REQUIRE_FALSE(back.empty());
+  CHECK(back.back() == numbered(39, 10)); // the overflow survives (non-durable: from its start)
+  for (std::uint64_t i = 0; i < 3; ++i)   // the ring's records died with the process
+    CHECK(std::find(back.begin(), back.end(), numbered(i, 10)) == back.end());
 }

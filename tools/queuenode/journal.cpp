@@ -23,7 +23,8 @@ core::Result<std::unique_ptr<Journal>>
 Journal::create(std::string path,
                 std::uint64_t generation,
                 std::uint64_t first_seq,
-                JournalOptions options)
+                JournalOptions options,
+                bool sync_dir)
 {
   auto fd = open_file(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND);
   if (!fd)
@@ -31,7 +32,7 @@ Journal::create(std::string path,
   auto s = store::write_all(fd->get(), encode_journal_header(generation, first_seq), path);
   if (s)
     s = sync_data(fd->get(), path);
-  if (s)
+  if (s && sync_dir)
     s = store::fsync_dir(parent_dir(path));
   if (!s) {
     (void)remove_file(path);
@@ -152,6 +153,8 @@ Journal::write_group(std::uint64_t seq)
   auto s = store::write_all(m_fd.get(), m_writing, m_path);
   if (s)
     s = sync_data(m_fd.get(), m_path);
+  if (m_writing.capacity() > 4 * m_options.group_bytes)
+    m_writing = std::string(); // after a burst: do not keep its memory
   m_writing.clear();
   {
     std::lock_guard lock(m_mutex);

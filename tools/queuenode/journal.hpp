@@ -39,12 +39,14 @@ struct JournalOptions {
 class Journal
 {
 public:
-  // Creates path (truncating it) with its header, syncs it and its directory, and starts the
-  // sync thread. Sequence numbers start at first_seq; synced() starts at first_seq - 1.
+  // Creates path (truncating it) with its header, syncs it (and its directory unless the
+  // caller syncs the directory before any entry matters), and starts the sync thread.
+  // Sequence numbers start at first_seq; synced() starts at first_seq - 1.
   static core::Result<std::unique_ptr<Journal>> create(std::string path,
                                                        std::uint64_t generation,
                                                        std::uint64_t first_seq,
-                                                       JournalOptions options);
+                                                       JournalOptions options,
+                                                       bool sync_dir = true);
 
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

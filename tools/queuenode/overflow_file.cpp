@@ -55,6 +55,7 @@ OverflowFile::operator=(OverflowFile&& other) noexcept
     m_front_size = other.m_front_size;
     m_checked = other.m_checked;
     m_punch_ok = other.m_punch_ok;
+    m_punch_tried = other.m_punch_tried;
     m_append = std::move(other.m_append);
     m_ahead = std::move(other.m_ahead);
     m_ahead_capacity = std::exchange(other.m_ahead_capacity, 0);
@@ -199,6 +200,18 @@ OverflowFile::punch(std::uint64_t target)
 {
   if (!m_punch_ok)
     return {};
+  if (m_params.durable && m_params.housekeeper && m_punch_tried) {
+    // A whole checkpoint interval of popped records may be dead here: freeing its extents can
+    // take the file system a while. The range stays dead (no reset in durable mode).
+    int fd = ::dup(m_fd.get());
+    if (fd < 0)
+      return core::sys_error("cannot dup the descriptor of " + m_path, errno);
+    m_params.housekeeper->punch(fd, m_hole_end, target - m_hole_end, m_path);
+    m_hole_end = target;
+    update_tally();
+    return {};
+  }
+  m_punch_tried = true; // the first time synchronously: it tells whether holes work here
   if (::fallocate(m_fd.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                   static_cast<off_t>(m_hole_end), static_cast<off_t>(target - m_hole_end)) != 0) {
     if (errno != EOPNOTSUPP && errno != ENOSYS)
@@ -217,7 +230,9 @@ OverflowFile::punch(std::uint64_t target)
 core::Status
 OverflowFile::reset()
 {
-  m_append.clear();
+  m_append = std::string(); // a drained queue gives its buffers back
+  m_ahead.reset();
+  m_ahead_capacity = 0;
   m_ahead_size = 0;
   m_front_size = 0;
   m_records = m_bytes = 0;
@@ -288,7 +303,10 @@ OverflowFile::remove()
   if (m_params.disk_used)
     *m_params.disk_used -= m_accounted;
   m_accounted = 0;
-  return remove_file(m_path);
+  if (!m_params.housekeeper)
+    return remove_file(m_path);
+  m_params.housekeeper->remove(m_path);
+  return {};
 }
 
 std::uint64_t

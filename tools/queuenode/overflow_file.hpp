@@ -5,6 +5,7 @@
 #pragma once
 
 #include "file_io.hpp"
+#include "housekeeper.hpp"
 
 #include "core/result.hpp"
 
@@ -17,13 +18,16 @@ namespace shoal::queuenode {
 
 // How an overflow file behaves; the same for every queue of a store.
 struct OverflowParams {
-  std::size_t chunk = 256 << 10;         // append buffer and read-ahead size
+  std::size_t chunk = 64 << 10;          // append buffer and read-ahead size
   std::uint64_t reclaim_chunk = 1 << 20; // punch the dead head once this much is dead
   // Durable mode: a checkpoint records (read, end) offsets and recovery cuts the file back to
   // end, so the file is never reset and only the head before the last checkpoint's read
   // offset is punched. Otherwise a drained file is reset at once.
   bool durable = false;
   std::uint64_t* disk_used = nullptr; // the store's tally of overflow bytes on disk (optional)
+  // Unlinks files and, in durable mode, punches holes off the loop thread (optional). Never in
+  // non-durable mode: a reset could reuse the offsets before the job ran.
+  Housekeeper* housekeeper = nullptr;
 };
 
 // Where a checkpoint found an overflow file: enough to reopen it without a scan.
@@ -99,7 +103,7 @@ public:
   // Switches between durable and non-durable behaviour (see OverflowParams).
   void set_durable(bool durable) { m_params.durable = durable; }
 
-  // Closes and deletes the file.
+  // Closes and deletes the file (in the background if there is a housekeeper).
   core::Status remove();
 
   bool empty() const { return m_records == 0; }
@@ -136,6 +140,7 @@ private:
   std::uint64_t m_front_size = 0;  // size of the record front() returned, 0 if none
   std::uint64_t m_checked = 0;     // offset of a record whose checksum was verified
   bool m_punch_ok = true;          // the file system supports hole punching
+  bool m_punch_tried = false;      // a hole was punched (synchronously) once
   std::string m_append;            // appends not yet written, the bytes after m_flushed
   std::unique_ptr<char[]> m_ahead; // read-ahead buffer
   std::size_t m_ahead_capacity = 0;

@@ -141,6 +141,8 @@ Queue::settle()
 {
   if (!m_overflow)
     return {};
+  if (!m_overflow->empty() || m_overflow->disk_bytes() > overflow_header_size)
+    m_ctx.note_change(); // before the files change (the saved state stops being current)
   while (!m_overflow->empty()) {
     auto value = m_overflow->front();
     if (!value)

@@ -73,8 +73,9 @@ public:
   // Appends value: to the ring if the overflow is empty and it fits, else to the overflow.
   PushResult push(std::string_view value);
 
-  // Takes the oldest record into out (a view valid until the next call on this queue);
-  // false if the queue is empty. An error means the overflow could not be read.
+  // Takes the oldest record into out (a view valid until the next call on this queue or its
+  // store); false if the queue is empty. An error means the overflow could not be read. In
+  // durable mode the pop's journal entry is Store::appended_seq() right after the call.
   core::Result<bool> pop(std::string_view& out);
 
   // Takes the oldest record into out (copied); false if the queue is empty.

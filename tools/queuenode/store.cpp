@@ -19,6 +19,7 @@ Store::Store(StoreOptions options, CapacityFn capacity)
   m_ctx.overflow.reclaim_chunk = m_options.reclaim_chunk;
   m_ctx.overflow.durable = m_options.durable;
   m_ctx.overflow.disk_used = &m_ctx.overflow_used;
+  m_ctx.overflow.housekeeper = &m_housekeeper;
   m_ctx.overflow_limit = m_options.overflow_limit;
 }
 
@@ -66,6 +67,8 @@ Store::JournalLog::log_clear(std::uint32_t queue)
 Queue*
 Store::find(std::string_view full_name)
 {
+  if (full_name.starts_with('@')) // the later DMQ's spelling of the default subscriber
+    full_name.remove_prefix(1);
   auto it = m_queues.find(full_name);
   return it == m_queues.end() ? nullptr : it->second.get();
 }
@@ -79,6 +82,8 @@ Store::get_or_create(std::string_view full_name)
   if (!name)
     return core::make_error(core::Errc::usage,
                             "invalid queue name \"" + std::string(full_name) + "\"");
+  if (Queue* queue = find(name->full()))
+    return queue;
   auto queue = create(*name, m_next_id);
   if (queue && m_ctx.log)
     m_log.log(EntryType::define, (*queue)->id(), (*queue)->full_name());
@@ -137,6 +142,17 @@ Store::queues() const
 }
 
 core::Status
+Store::flush_overflow()
+{
+  core::Status first;
+  for (auto& [name, queue] : m_queues)
+    if (OverflowFile* overflow = queue->overflow())
+      if (auto s = overflow->flush(); !s && first)
+        first = s.take_error();
+  return first;
+}
+
+core::Status
 Store::save()
 {
   return m_options.durable ? checkpoint() : save_loose();
@@ -153,9 +169,11 @@ Store::save_loose()
     if (first)
       first = s.take_error();
   };
+  if (!m_ctx.changed && m_loose)
+    return {}; // the .rq and overflow files loaded at start-up (or saved last) are current
   std::set<std::string> written;
+  m_housekeeper.wait_idle(); // a deletion still queued must not hit a file written below
   for (auto& [name, queue] : m_queues) {
-    note(queue->settle());
     std::string path = ring_path(m_options.dir, name);
     if (queue->ring().empty()) {
       note(remove_file(path));
@@ -173,11 +191,12 @@ Store::save_loose()
   }
   for (const std::string& path : m_stale)
     if (!written.count(path))
-      note(remove_file(path));
+      m_housekeeper.remove(path);
   collect_garbage();
   // The files now describe the queues again, until the next change.
   m_stale.assign(written.begin(), written.end());
   m_ctx.changed = false;
+  m_loose = true;
   return first;
 }
 
@@ -187,8 +206,7 @@ Store::first_change()
   // Non-durable mode: the files loaded at start-up (or written by save) stop describing the
   // queues at their first change; a crash from now on must not bring the old state back.
   for (const std::string& path : m_stale)
-    if (auto s = remove_file(path); !s)
-      core::log_error("{}", s.error().message);
+    m_housekeeper.remove(path);
   m_stale.clear();
   for (auto& [name, queue] : m_queues)
     if (OverflowFile* overflow = queue->overflow()) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "data_dir.hpp"
+#include "housekeeper.hpp"
 #include "journal.hpp"
 #include "op_log.hpp"
 #include "queue.hpp"
@@ -25,7 +26,7 @@ namespace shoal::queuenode {
 struct StoreOptions {
   std::string dir;                           // the data directory (created if missing)
   std::uint64_t overflow_limit = 1ULL << 30; // disk bytes all overflow files may hold together
-  std::size_t io_chunk = 256 << 10;          // overflow append buffer and read-ahead size
+  std::size_t io_chunk = 64 << 10;           // overflow append buffer and read-ahead size
   std::uint64_t reclaim_chunk = 1 << 20;     // overflow dead head punched in steps this large
   bool salvage = false; // load damaged files up to the damage instead of failing
   // Durable mode: every change goes to a journal made durable by a sync thread, and the state
@@ -79,6 +80,10 @@ public:
   // Every queue, by name.
   std::vector<Queue*> queues() const;
 
+  // Writes the overflow appends still buffered in memory (a timer may call it, so that a
+  // crash in non-durable mode loses at most that period of overflowed records).
+  core::Status flush_overflow();
+
   // Shutdown: non-durable mode writes each ring to <queue>.rq (in the original format) and
   // marks each overflow file clean; empty queues leave no files. Durable mode checkpoints.
   core::Status save();
@@ -111,6 +116,9 @@ public:
 
   // Durable mode: blocks until everything appended is durable (or the journal failed).
   void wait_synced();
+
+  // Blocks until the files deleted so far are gone (deletions run on a background thread).
+  void wait_background() { m_housekeeper.wait_idle(); }
 
   // Bytes the overflow files hold on disk, and the budget.
   std::uint64_t overflow_used() const { return m_ctx.overflow_used; }
@@ -150,6 +158,7 @@ private:
 
   StoreOptions m_options;
   CapacityFn m_capacity;
+  Housekeeper m_housekeeper; // destroyed after the queues, which post work to it
   QueueContext m_ctx;
   JournalLog m_log{*this};
   std::map<std::string, std::unique_ptr<Queue>, std::less<>> m_queues;
@@ -160,6 +169,7 @@ private:
   std::uint64_t m_next_seq = 1;       // while there is no journal
   std::string m_checkpoint;           // durable mode: the checkpoint the journal follows
   std::vector<std::string> m_stale;   // state files read at start-up, superseded once changed
+  bool m_loose = true; // non-durable mode: the state on disk is in .rq and overflow files
   LoadReport m_report;
 };
 

@@ -24,8 +24,9 @@ Store::checkpoint()
   std::uint64_t seq = next_seq();
   // The new journal exists (empty) before the checkpoint that it follows: a crash in between
   // leaves the old checkpoint and both journals, and replaying an empty journal does nothing.
-  auto journal =
-      Journal::create(journal_path(m_options.dir, generation), generation, seq, m_options.journal);
+  // The checkpoint's directory fsync makes its name durable before any entry is appended.
+  auto journal = Journal::create(journal_path(m_options.dir, generation), generation, seq,
+                                 m_options.journal, false);
   if (!journal)
     return journal.take_error();
   std::vector<CheckpointQueue> queues;
@@ -45,8 +46,10 @@ Store::checkpoint()
     return s;
   }
   std::string old_journal = m_journal ? m_journal->path() : std::string();
-  if (m_journal)
-    m_journal->stop(true); // its pending entries are in the checkpoint
+  if (m_journal) { // its pending entries are in the checkpoint: it may stop in the background
+    std::shared_ptr<Journal> old(std::move(m_journal));
+    m_housekeeper.post([old] { old->stop(true); });
+  }
   m_journal = std::move(*journal);
   std::string old_checkpoint = std::exchange(m_checkpoint, path);
   m_generation = generation;
@@ -75,10 +78,10 @@ Store::after_checkpoint(const std::string& old_journal, const std::string& old_c
   }
   for (const std::string& file : {old_journal, old_checkpoint})
     if (!file.empty())
-      log(remove_file(file));
+      m_housekeeper.remove(file);
   for (const std::string& file : m_stale)
     if (file != m_checkpoint && file != m_journal->path())
-      log(remove_file(file));
+      m_housekeeper.remove(file);
   m_stale.clear();
   collect_garbage();
 }
@@ -98,8 +101,7 @@ Store::collect_garbage()
     for (const FoundOverflow& file : files) {
       if (queue && queue->overflow() && queue->overflow()->file_id() == file.file_id)
         continue;
-      if (auto s = remove_file(file.path); !s)
-        core::log_error("{}", s.error().message);
+      m_housekeeper.remove(file.path);
     }
   }
 }

@@ -235,6 +235,8 @@ core::Status
 Store::start(bool loaded_loose)
 {
   if (!m_options.durable) {
+    m_loose = m_checkpoint.empty() && m_report.replayed == 0;
+    m_ctx.changed = false; // the replay's changes are what the files say
     m_ctx.on_first_change = [this] { first_change(); };
     return {};
   }
@@ -250,7 +252,7 @@ Store::start(bool loaded_loose)
   std::erase(m_stale, m_journal->path());
   std::erase(m_stale, m_checkpoint); // the journal follows it
   for (const std::string& path : m_stale)
-    (void)remove_file(path);
+    m_housekeeper.remove(path);
   m_stale.clear();
   collect_garbage();
   return {};
