@@ -76,6 +76,7 @@ public:
   // Stops (true) or resumes (false) reading from the socket, whatever the write queue does:
   // a handler that cannot take more input (a full queue) makes its client wait, in TCP.
   void hold_input(bool held);
+  bool input_held() const { return m_held; }
   // Ask for on_drain once the queue is below the low-water mark (for streaming replies).
   void want_drain() { m_want_drain = true; }
 

@@ -72,6 +72,10 @@ SwarmSession::process_input()
     }
   }
   m_processing = false;
+  // Reading resumes only once what was buffered while held is handled: resuming at release
+  // would add a read to the buffer for every record a waiting producer gets room for.
+  if (!m_held && m_conn.input_held())
+    m_conn.hold_input(false);
 }
 
 bool
@@ -176,8 +180,7 @@ SwarmSession::release_input()
   if (!m_held)
     return;
   m_held = false;
-  m_conn.hold_input(false);
-  schedule_pump(); // requests already buffered: handle them on the next turn
+  schedule_pump(); // handles what is buffered on the next turn, then reads again
 }
 
 } // namespace shoal::server

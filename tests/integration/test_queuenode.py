@@ -66,7 +66,7 @@ class QueueNodeTest(harness.DaemonTestCase):
         st, stats = c.stats()
         self.assertEqual(int(stats["pushed"]), 4)
         self.assertEqual(int(stats["produced"]), 7)
-        self.assertEqual(int(stats["popped"]), 7)
+        self.assertEqual(int(stats["popped"]), 10)  # q 3, p 3, m1 2, m2 2
         node.stop()
 
     def test_bad_input_gets_statuses_and_the_node_keeps_serving(self):

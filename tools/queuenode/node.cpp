@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/sd_notify.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace shoal::queuenode {
@@ -64,9 +65,13 @@ Node::open_store()
 core::Status
 Node::listen()
 {
-  m_server = std::make_unique<net::TcpServer>(m_loop, [this](net::Connection& conn) {
-    return std::make_unique<Session>(*this, conn);
-  });
+  net::ConnectionLimits limits;
+  // A whole record is buffered before it is stored: the input bound must hold the largest
+  // (with its channel names), plus the read that may follow it while a Produce is held back.
+  limits.max_input = std::max<std::size_t>(limits.max_input, m_opts.max_value + 256 * 1024);
+  m_server = std::make_unique<net::TcpServer>(
+      m_loop, [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); },
+      limits);
   m_server->set_connection_limit(m_opts.connection_limit);
   auto bound = m_server->listen(m_opts.endpoint, m_opts.backlog);
   if (!bound)
