@@ -1,6 +1,7 @@
 // Credentials file parsing and the HMAC-SHA512 computations of swarm authentication.
 #include "crypto/credentials.hpp"
 
+#include "core/log.hpp"
 #include "store/atomic_file.hpp"
 
 #include <openssl/crypto.h>
@@ -91,6 +92,19 @@ load_credentials(const std::string& path)
   if (!parsed)
     return core::make_error(parsed.error().code, path + ": " + parsed.error().message);
   return parsed;
+}
+
+void
+reload_credentials(const std::string& path, Credentials& in_force)
+{
+  auto loaded = load_credentials(path);
+  if (!loaded) {
+    core::log_error("credentials not reloaded, the old ones stay in force: {}",
+                    loaded.error().message);
+    return;
+  }
+  in_force = std::move(*loaded);
+  core::log_info("reloaded {} credentials from {}", in_force.size(), path);
 }
 
 Code

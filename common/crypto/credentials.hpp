@@ -30,6 +30,9 @@ using Credentials = std::map<std::string, Key, std::less<>>;
 core::Result<Credentials> parse_credentials(std::string_view text);
 // Reads and parses a credentials file (at most 10 MB).
 core::Result<Credentials> load_credentials(const std::string& path);
+// SIGHUP: reads path again into in_force, assigned in place (sessions in the middle of
+// authenticating refer to it); on failure logs why and keeps the old credentials.
+void reload_credentials(const std::string& path, Credentials& in_force);
 // Parses one 256-hex-digit key (for clients given a key on the command line or in a file).
 core::Result<Key> parse_key_hex(std::string_view hex);
 

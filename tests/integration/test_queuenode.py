@@ -201,6 +201,18 @@ class QueueNodeTest(harness.DaemonTestCase):
         p.produce_end()
         node.stop()
 
+    def test_size_limit_bounds_the_rings_of_all_channels(self):
+        node = self.node("--channel-size", "64K", "--size-limit", "128K")
+        c = self.client(node)
+        self.assertEqual(c.push("a", b"1"), OK)
+        self.assertEqual(c.push("b", b"2"), OK)
+        self.assertEqual(c.push("c", b"3"), OUT_OF_MEMORY)  # a third ring would pass 128K
+        self.assertEqual(c.channels(), (OK, ["a", "b"]))
+        self.assertEqual(c.remove_channel("a"), OK)
+        self.assertEqual(c.push("c", b"3"), OK)
+        self.assertEqual(c.pop("c"), (OK, b"3"))
+        node.stop()
+
     def test_sigterm_saves_and_restart_reloads(self):
         node = self.node()
         c = self.client(node)
@@ -246,6 +258,26 @@ class QueueNodeTest(harness.DaemonTestCase):
         # Every acknowledged record exactly once, in order; at most the in-flight one more.
         self.assertEqual(got[:len(acked)], acked)
         self.assertLessEqual(len(got) - len(acked), 1)
+        node.stop()
+
+    def test_authentication_and_sighup_reload(self):
+        key = bytes(range(128))
+        creds = self.path("credentials")
+        with open(creds, "w") as f:
+            f.write("producer:%s\n" % key.hex())
+        node = self.node("--credentials", creds)
+        c = self.client(node)
+        self.assertTrue(c.authenticate("producer", key))
+        self.assertEqual(c.push("ch", b"v"), OK)
+        wrong = self.client(node)
+        self.assertFalse(wrong.authenticate("producer", bytes(128)))
+        with open(creds, "w") as f:
+            f.write("consumer:%s\n" % bytes(128).hex())
+        node.proc.send_signal(signal.SIGHUP)
+        harness.wait_for(lambda: "reloaded 1 credentials" in node.stderr(), what="reload")
+        fresh = self.client(node)
+        self.assertTrue(fresh.authenticate("consumer", bytes(128)))
+        self.assertEqual(fresh.pop("ch"), (OK, b"v"))
         node.stop()
 
     def test_check_config(self):

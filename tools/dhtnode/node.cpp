@@ -129,15 +129,7 @@ Node::reload_credentials()
     core::log_info("SIGHUP: no credentials file to reload");
     return;
   }
-  auto loaded = crypto::load_credentials(m_opts.credentials);
-  if (!loaded) {
-    core::log_error("credentials not reloaded, the old ones stay in force: {}",
-                    loaded.error().message);
-    return;
-  }
-  // Assigned in place: sessions in the middle of authenticating refer to this map.
-  *m_credentials = std::move(*loaded);
-  core::log_info("reloaded {} credentials from {}", m_credentials->size(), m_opts.credentials);
+  crypto::reload_credentials(m_opts.credentials, *m_credentials);
 }
 
 void

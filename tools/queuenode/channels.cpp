@@ -33,7 +33,7 @@ Channels::adopt_loaded(std::uint64_t now_ms)
   }
 }
 
-Channels::Channel*
+core::Result<Channels::Channel*>
 Channels::get_or_create(std::string_view channel, std::uint64_t now_ms)
 {
   auto it = m_channels.find(channel);
@@ -41,10 +41,8 @@ Channels::get_or_create(std::string_view channel, std::uint64_t now_ms)
     return &it->second;
   Channel fresh;
   auto queue = m_store.get_or_create(channel);
-  if (!queue) {
-    core::log_error("cannot create channel {}: {}", channel, queue.error().message);
-    return nullptr;
-  }
+  if (!queue)
+    return queue.take_error();
   fresh.subscriptions.push_back(Subscription{"", *queue, {}, now_ms});
   return &m_channels.emplace(std::string(channel), std::move(fresh)).first->second;
 }
@@ -67,9 +65,15 @@ Channels::fits(std::string_view channel, std::size_t value_size) const
 PushOutcome
 Channels::push(std::string_view channel, std::string_view value)
 {
-  Channel* ch = get_or_create(channel, 0);
-  if (!ch)
-    return {PushStatus::failed, 0};
+  auto created = get_or_create(channel, 0);
+  if (!created) {
+    core::log_warn("cannot create channel {}: {}", channel, created.error().message);
+    // The memory limit is the client's problem (OutOfMemory); anything else is the node's.
+    return {created.error().code == core::Errc::unavailable ? PushStatus::full
+                                                            : PushStatus::failed,
+            0};
+  }
+  Channel* ch = *created;
   if (ch->subscriptions.size() > 1 && !fits(channel, value.size()))
     return {PushStatus::full, 0}; // all or nothing for the copies of a subscribed channel
   PushOutcome outcome;
@@ -210,8 +214,9 @@ Channels::drop_idle(std::uint64_t now_ms)
 void
 Channels::wait_for_space(std::string_view channel, SpaceWaiter* waiter)
 {
-  if (Channel* ch = get_or_create(channel, 0))
-    ch->waiters.push_back(waiter);
+  // Only a channel that exists can be full (fits() says a new one always fits).
+  if (auto it = m_channels.find(channel); it != m_channels.end())
+    it->second.waiters.push_back(waiter);
 }
 
 void

@@ -100,7 +100,7 @@ private:
     std::vector<SpaceWaiter*> waiters;
   };
 
-  Channel* get_or_create(std::string_view channel, std::uint64_t now_ms);
+  core::Result<Channel*> get_or_create(std::string_view channel, std::uint64_t now_ms);
   core::Result<Subscription*> add_subscription(std::string_view channel, Channel& ch,
                                                std::string_view subscriber, std::uint64_t now);
   void drop(std::string_view channel, Channel& ch, std::list<Subscription>::iterator sub);

@@ -31,6 +31,7 @@ main(int argc, char** argv)
     net::Signal term(loop, SIGTERM, [&] { node.shutdown(); });
     net::Signal intr(loop, SIGINT, [&] { node.shutdown(); });
     net::Signal quit(loop, SIGQUIT, [&] { node.shutdown(); });
+    net::Signal hup(loop, SIGHUP, [&] { node.reload_credentials(); });
     if (auto status = node.start(); !status)
       return cfg::report("queuenode", status.error());
     loop.run();

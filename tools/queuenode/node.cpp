@@ -41,6 +41,7 @@ Node::open_store()
   StoreOptions so;
   so.dir = m_opts.data_dir;
   so.overflow_limit = m_opts.overflow_limit;
+  so.ring_limit = m_opts.size_limit;
   so.durable = m_opts.durable;
   so.journal.interval = std::chrono::milliseconds(m_opts.sync_interval_ms);
   so.journal.wakeup = [this] { m_synced_async.send(); }; // on the sync thread
@@ -130,6 +131,16 @@ Node::housekeeping()
     else
       core::log_info("checkpoint written in {} ms", core::now_ms() - start);
   }
+}
+
+void
+Node::reload_credentials()
+{
+  if (!m_opts.credential_map) {
+    core::log_info("SIGHUP: no credentials file to reload");
+    return;
+  }
+  crypto::reload_credentials(m_opts.credentials, *m_opts.credential_map);
 }
 
 void

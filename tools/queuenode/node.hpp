@@ -34,6 +34,8 @@ public:
   // Stops serving, saves every queue and stops the loop; exit_code() tells how it went.
   void shutdown();
   int exit_code() const { return m_exit_code; }
+  // SIGHUP: reads the credentials file again (the old credentials stay if it is bad).
+  void reload_credentials();
 
   const Options& options() const { return m_opts; }
   Channels& channels() { return *m_channels; }

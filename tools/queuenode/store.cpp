@@ -84,10 +84,24 @@ Store::get_or_create(std::string_view full_name)
                             "invalid queue name \"" + std::string(full_name) + "\"");
   if (Queue* queue = find(name->full()))
     return queue;
+  // Loading never checks the limit (what was saved comes back); only new queues are refused.
+  if (m_options.ring_limit && ring_capacity() + m_capacity(*name) > m_options.ring_limit)
+    return core::make_error(core::Errc::unavailable,
+                            "queue " + name->full() + " would take the rings over " +
+                              std::to_string(m_options.ring_limit) + " bytes (--size-limit)");
   auto queue = create(*name, m_next_id);
   if (queue && m_ctx.log)
     m_log.log(EntryType::define, (*queue)->id(), (*queue)->full_name());
   return queue;
+}
+
+std::uint64_t
+Store::ring_capacity() const
+{
+  std::uint64_t total = 0;
+  for (const auto& [name, queue] : m_queues)
+    total += queue->capacity();
+  return total;
 }
 
 core::Result<Queue*>

@@ -26,6 +26,7 @@ namespace shoal::queuenode {
 struct StoreOptions {
   std::string dir;                           // the data directory (created if missing)
   std::uint64_t overflow_limit = 1ULL << 30; // disk bytes all overflow files may hold together
+  std::uint64_t ring_limit = 0;              // ring capacity of all queues together; 0: none
   std::size_t io_chunk = 64 << 10;           // overflow append buffer and read-ahead size
   std::uint64_t reclaim_chunk = 1 << 20;     // overflow dead head punched in steps this large
   bool salvage = false; // load damaged files up to the damage instead of failing
@@ -70,8 +71,11 @@ public:
   Queue* find(std::string_view full_name);
 
   // The queue with this full name, created empty if it does not exist; Errc::usage for a
-  // name QueueName::parse refuses.
+  // name QueueName::parse refuses, Errc::unavailable when its ring would take the rings of
+  // all queues over StoreOptions::ring_limit.
   core::Result<Queue*> get_or_create(std::string_view full_name);
+  // The ring capacity of all queues together.
+  std::uint64_t ring_capacity() const;
 
   // Deletes a queue and its files (in durable mode the files go at the next checkpoint).
   // Pointers to it become invalid.
