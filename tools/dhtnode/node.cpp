@@ -3,6 +3,7 @@
 
 #include "dump_files.hpp"
 #include "redistribute.hpp"
+#include "server/announce.hpp"
 #include "session.hpp"
 
 #include "core/clock.hpp"
@@ -71,10 +72,7 @@ Node::listen()
   if (!bound)
     return bound.take_error();
   m_endpoint = *bound;
-  std::printf("listening %s\n", m_endpoint.str().c_str());
-  std::fflush(stdout);
-  core::log_info("serving range {} on {}", m_range.str(), m_endpoint.str());
-  core::sd_notify("READY=1\nSTATUS=serving " + m_range.str() + " on " + m_endpoint.str());
+  server::announce_listening(m_endpoint, "range " + m_range.str());
   return {};
 }
 

@@ -11,14 +11,14 @@
 namespace shoal::queuenode {
 
 ConsumeStream::ConsumeStream(Session& session, std::string channel)
-    : m_session(session), m_channel(std::move(channel))
+    : m_session(session), m_channels(session.node().channels()), m_channel(std::move(channel))
 {
 }
 
 ConsumeStream::~ConsumeStream()
 {
   if (m_subscription)
-    m_session.node().channels().unsubscribe(*m_subscription, this, core::now_ms());
+    m_channels.unsubscribe(*m_subscription, this, core::now_ms());
 }
 
 bool
@@ -33,8 +33,7 @@ ConsumeStream::pump(net::Connection& conn)
     // A batch is [u64 length][payload] per record: exactly a sequence of wire arrays.
     auto n = m_subscription->queue->pop_batch(conn.output(), 64 << 10);
     if (!n) {
-      core::log_error("Consume of {}: {}", m_subscription->queue->full_name(),
-                      n.error().message);
+      core::log_error("Consume of {}: {}", m_subscription->queue->full_name(), n.error().message);
       break;
     }
     if (*n == 0)
@@ -43,7 +42,7 @@ ConsumeStream::pump(net::Connection& conn)
   }
   if (taken) {
     m_session.node().stats().consumed += taken;
-    m_session.node().channels().space_freed(m_channel);
+    m_channels.space_freed(m_channel);
   }
   if (conn.queued_bytes() >= window)
     conn.want_drain(); // more when the client has read some

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "channels.hpp"
-
 #include "server/stream.hpp"
 
 #include <string>
@@ -31,6 +30,7 @@ public:
 
 private:
   Session& m_session;
+  Channels& m_channels; // not through m_session: the stream outlives the Session part of it
   std::string m_channel;
   Subscription* m_subscription = nullptr; // null once the channel is removed
 };

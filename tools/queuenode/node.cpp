@@ -1,6 +1,7 @@
 // Node: start-up, the listening server, housekeeping, durable acknowledgements and shutdown.
 #include "node.hpp"
 
+#include "server/announce.hpp"
 #include "session.hpp"
 
 #include "core/clock.hpp"
@@ -45,14 +46,13 @@ Node::open_store()
   so.durable = m_opts.durable;
   so.journal.interval = std::chrono::milliseconds(m_opts.sync_interval_ms);
   so.journal.wakeup = [this] { m_synced_async.send(); }; // on the sync thread
-  auto store = Store::open(so, [this](const QueueName& name) {
-    return ring_size_for(m_opts, name.channel);
-  });
+  auto store = Store::open(
+      so, [this](const QueueName& name) { return ring_size_for(m_opts, name.channel); });
   if (!store)
     return store.take_error();
   m_store = std::move(*store);
-  m_channels = std::make_unique<Channels>(*m_store, m_opts.max_subscribers,
-                                          m_opts.subscriber_idle_ms);
+  m_channels =
+      std::make_unique<Channels>(*m_store, m_opts.max_subscribers, m_opts.subscriber_idle_ms);
   m_channels->adopt_loaded(core::now_ms());
   const auto& report = m_store->load_report();
   core::log_info("loaded {} queues, {} records ({} bytes){} in {} ms", report.queues,
@@ -78,11 +78,7 @@ Node::listen()
   if (!bound)
     return bound.take_error();
   m_endpoint = *bound;
-  std::printf("listening %s\n", m_endpoint.str().c_str());
-  std::fflush(stdout);
-  core::log_info("serving {} on {}{}", m_opts.data_dir, m_endpoint.str(),
-                 m_opts.durable ? " (durable)" : "");
-  core::sd_notify("READY=1\nSTATUS=serving on " + m_endpoint.str());
+  server::announce_listening(m_endpoint, m_opts.data_dir + (m_opts.durable ? " (durable)" : ""));
   return {};
 }
 
@@ -90,7 +86,7 @@ server::SessionContext
 Node::session_context()
 {
   const crypto::Credentials* credentials =
-    m_opts.credential_map ? &*m_opts.credential_map : nullptr;
+      m_opts.credential_map ? &*m_opts.credential_map : nullptr;
   return {m_loop, credentials, m_session_counters, m_pumper};
 }
 
@@ -226,8 +222,8 @@ Node::stats_list() const
   for (std::size_t code = 0; code <= NodeStats::max_code; ++code)
     if (m_stats.handled[code])
       s.add("request/" +
-              std::string(proto::queue_command_name(static_cast<proto::QueueCommand>(code))) +
-              "/handled",
+                std::string(proto::queue_command_name(static_cast<proto::QueueCommand>(code))) +
+                "/handled",
             m_stats.handled[code]);
   s.add("errors", m_session_counters.errors);
   s.add("malformed", m_session_counters.malformed);

@@ -6,14 +6,14 @@
 #include "channels.hpp"
 #include "node_stats.hpp"
 #include "options.hpp"
+#include "server/pumper.hpp"
+#include "server/swarm_session.hpp"
 #include "store.hpp"
 
 #include "core/stats.hpp"
 #include "net/loop.hpp"
 #include "net/tcp_server.hpp"
 #include "proto/queue_request.hpp"
-#include "server/pumper.hpp"
-#include "server/swarm_session.hpp"
 
 #include <limits>
 #include <memory>
@@ -69,12 +69,13 @@ private:
   net::Async m_synced_async; // the journal's sync thread wakes the loop through it
   std::unique_ptr<Store> m_store;
   std::unique_ptr<Channels> m_channels;
+  std::unordered_set<Session*> m_waiting; // sessions holding replies for the journal
+  // Last of what the sessions use: destroying it closes them.
   std::unique_ptr<net::TcpServer> m_server;
   net::Endpoint m_endpoint;
   core::StatsLog m_stats_log;
   net::Timer m_stats_timer;
   net::Timer m_housekeeping;
-  std::unordered_set<Session*> m_waiting; // sessions holding replies for the journal
   std::uint64_t m_started_ms = 0;
   int m_exit_code = 0;
   bool m_stopping = false;
