@@ -81,13 +81,13 @@ private:
 
   net::Connection& m_conn;
   SessionContext m_ctx;
-  std::optional<proto::AuthServer> m_auth;     // set while authentication is pending
-  std::unique_ptr<net::Timer> m_auth_deadline; // closes a client that does not authenticate
-  std::uint64_t m_discard = 0;                 // bytes of an oversized value still to skip
+  std::optional<proto::AuthServer> m_auth;           // set while authentication is pending
+  std::unique_ptr<net::Timer> m_auth_deadline;       // closes a client that does not authenticate
+  std::uint64_t m_discard = 0;                       // bytes of an oversized value still to skip
   std::optional<proto::StatusCode> m_discard_status; // the answer once they are skipped
-  std::unique_ptr<Stream> m_stream;            // the streaming reply in progress
-  bool m_held = false;                         // hold_input() in force
-  bool m_processing = false;                   // re-entrancy guard for process_input
+  std::unique_ptr<Stream> m_stream;                  // the streaming reply in progress
+  bool m_held = false;                               // hold_input() in force
+  bool m_processing = false;                         // re-entrancy guard for process_input
 };
 
 } // namespace shoal::server

@@ -3,9 +3,9 @@
 #include "net/endpoint.hpp"
 #include "net/tcp_server.hpp"
 
-#include <thread>
-
 #include <catch2/catch.hpp>
+
+#include <thread>
 
 using namespace shoal;
 using namespace shoal::net;

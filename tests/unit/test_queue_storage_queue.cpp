@@ -325,7 +325,7 @@ TEST_CASE("queue: the saved files stay until the first change, then a crash cann
     CHECK(out == numbered(0, 10));
     store->wait_background();
     CHECK_FALSE(dir.names().count("ch.rq")); // the first change made it stale
-  } // no save: a crash
+  }                                          // no save: a crash
   auto store = open_store(small_options(dir.path()), 200);
   auto back = drain(*store->find("ch"));
   REQUIRE_FALSE(back.empty());

@@ -69,8 +69,7 @@ Channels::push(std::string_view channel, std::string_view value)
   if (!created) {
     core::log_warn("cannot create channel {}: {}", channel, created.error().message);
     // The memory limit is the client's problem (OutOfMemory); anything else is the node's.
-    return {created.error().code == core::Errc::unavailable ? PushStatus::full
-                                                            : PushStatus::failed,
+    return {created.error().code == core::Errc::unavailable ? PushStatus::full : PushStatus::failed,
             0};
   }
   Channel* ch = *created;
@@ -103,16 +102,18 @@ Channels::pop(std::string_view channel, std::string& out, std::uint64_t now_ms)
 }
 
 core::Result<Subscription*>
-Channels::add_subscription(std::string_view channel, Channel& ch, std::string_view subscriber,
+Channels::add_subscription(std::string_view channel,
+                           Channel& ch,
+                           std::string_view subscriber,
                            std::uint64_t now)
 {
   std::size_t named = 0;
   for (const auto& sub : ch.subscriptions)
     named += !sub.subscriber.empty();
   if (!subscriber.empty() && named >= m_max_subscribers)
-    return core::make_error(core::Errc::usage,
-                            "channel " + std::string(channel) + " has " + std::to_string(named) +
-                              " subscribers (--max-subscribers)");
+    return core::make_error(core::Errc::usage, "channel " + std::string(channel) + " has " +
+                                                   std::to_string(named) +
+                                                   " subscribers (--max-subscribers)");
   auto queue = m_store.get_or_create(full_name(channel, subscriber));
   if (!queue)
     return queue.take_error();
@@ -126,7 +127,9 @@ Channels::add_subscription(std::string_view channel, Channel& ch, std::string_vi
 }
 
 core::Result<Subscription*>
-Channels::subscribe(std::string_view channel, std::string_view subscriber, Consumer* consumer,
+Channels::subscribe(std::string_view channel,
+                    std::string_view subscriber,
+                    Consumer* consumer,
                     std::uint64_t now_ms)
 {
   auto it = m_channels.find(channel);

@@ -41,8 +41,8 @@ public:
 
 // One queue of a channel and the consumers taking from it.
 struct Subscription {
-  std::string subscriber;          // "" for the default queue
-  Queue* queue = nullptr;          // owned by the Store
+  std::string subscriber; // "" for the default queue
+  Queue* queue = nullptr; // owned by the Store
   std::vector<Consumer*> consumers;
   std::uint64_t idle_since_ms = 0; // when it last had no consumer (or was last popped)
 };
@@ -73,8 +73,10 @@ public:
 
   // Attaches a consumer to the subscriber's queue of channel (creating what is missing).
   // Errc::usage when the channel has max_subscribers named subscriptions already.
-  core::Result<Subscription*> subscribe(std::string_view channel, std::string_view subscriber,
-                                        Consumer* consumer, std::uint64_t now_ms);
+  core::Result<Subscription*> subscribe(std::string_view channel,
+                                        std::string_view subscriber,
+                                        Consumer* consumer,
+                                        std::uint64_t now_ms);
   // Detaches a consumer (its stream ended or its connection closed).
   void unsubscribe(Subscription& subscription, Consumer* consumer, std::uint64_t now_ms);
 
@@ -101,8 +103,10 @@ private:
   };
 
   core::Result<Channel*> get_or_create(std::string_view channel, std::uint64_t now_ms);
-  core::Result<Subscription*> add_subscription(std::string_view channel, Channel& ch,
-                                               std::string_view subscriber, std::uint64_t now);
+  core::Result<Subscription*> add_subscription(std::string_view channel,
+                                               Channel& ch,
+                                               std::string_view subscriber,
+                                               std::uint64_t now);
   void drop(std::string_view channel, Channel& ch, std::list<Subscription>::iterator sub);
 
   Store& m_store;

@@ -27,8 +27,7 @@ check_channels(const proto::QueueRequest& request)
         return StatusCode::bad_channel_name;
     return StatusCode::ok;
   }
-  return proto::valid_channel_name(request.channel) ? StatusCode::ok
-                                                    : StatusCode::bad_channel_name;
+  return proto::valid_channel_name(request.channel) ? StatusCode::ok : StatusCode::bad_channel_name;
 }
 
 StatusCode
@@ -105,8 +104,8 @@ handle_consume(Session& session, const proto::QueueRequest& request)
     return;
   }
   auto stream = std::make_unique<ConsumeStream>(session, std::string(target->channel));
-  auto sub = session.node().channels().subscribe(target->channel, target->subscriber,
-                                                 stream.get(), core::now_ms());
+  auto sub = session.node().channels().subscribe(target->channel, target->subscriber, stream.get(),
+                                                 core::now_ms());
   if (!sub) {
     core::log_warn("Consume of {} refused: {}", request.channel, sub.error().message);
     session.reply_status(StatusCode::error);
@@ -229,20 +228,20 @@ struct Entry {
 };
 
 constexpr std::array table{
-  Entry{QueueCommand::push, handle_push},
-  Entry{QueueCommand::pop, handle_pop},
-  Entry{QueueCommand::get_channels, handle_get_channels},
-  Entry{QueueCommand::get_channel_size, handle_get_channel_size},
-  Entry{QueueCommand::get_size, handle_get_size},
-  Entry{QueueCommand::consume, handle_consume},
-  Entry{QueueCommand::get_size_limit, handle_get_size_limit},
-  Entry{QueueCommand::get_num_connections, handle_get_num_connections},
-  Entry{QueueCommand::push_multi, handle_push_multi},
-  Entry{QueueCommand::produce, handle_produce},
-  Entry{QueueCommand::produce_multi, handle_produce},
-  Entry{QueueCommand::remove_channel, handle_remove_channel},
-  Entry{QueueCommand::get_version, handle_get_version},
-  Entry{QueueCommand::get_stats, handle_get_stats},
+    Entry{QueueCommand::push, handle_push},
+    Entry{QueueCommand::pop, handle_pop},
+    Entry{QueueCommand::get_channels, handle_get_channels},
+    Entry{QueueCommand::get_channel_size, handle_get_channel_size},
+    Entry{QueueCommand::get_size, handle_get_size},
+    Entry{QueueCommand::consume, handle_consume},
+    Entry{QueueCommand::get_size_limit, handle_get_size_limit},
+    Entry{QueueCommand::get_num_connections, handle_get_num_connections},
+    Entry{QueueCommand::push_multi, handle_push_multi},
+    Entry{QueueCommand::produce, handle_produce},
+    Entry{QueueCommand::produce_multi, handle_produce},
+    Entry{QueueCommand::remove_channel, handle_remove_channel},
+    Entry{QueueCommand::get_version, handle_get_version},
+    Entry{QueueCommand::get_stats, handle_get_stats},
 };
 } // namespace
 

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "channels.hpp"
+#include "server/swarm_session.hpp"
 
 #include "proto/queue_request.hpp"
 #include "proto/queue_response.hpp"
-#include "server/swarm_session.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -51,10 +51,10 @@ private:
   };
 
   Node& m_node;
-  proto::QueueRequest m_request;          // reused to keep its vector's capacity
-  std::vector<std::string> m_producing;   // the channels of the Produce stream in progress
-  std::deque<HeldReplies> m_held;         // durable mode: replies not yet sent
-  std::uint64_t m_ack_seq = 0;            // what the reply being written waits for
+  proto::QueueRequest m_request;        // reused to keep its vector's capacity
+  std::vector<std::string> m_producing; // the channels of the Produce stream in progress
+  std::deque<HeldReplies> m_held;       // durable mode: replies not yet sent
+  std::uint64_t m_ack_seq = 0;          // what the reply being written waits for
 };
 
 } // namespace shoal::queuenode

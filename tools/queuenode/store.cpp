@@ -88,7 +88,7 @@ Store::get_or_create(std::string_view full_name)
   if (m_options.ring_limit && ring_capacity() + m_capacity(*name) > m_options.ring_limit)
     return core::make_error(core::Errc::unavailable,
                             "queue " + name->full() + " would take the rings over " +
-                              std::to_string(m_options.ring_limit) + " bytes (--size-limit)");
+                                std::to_string(m_options.ring_limit) + " bytes (--size-limit)");
   auto queue = create(*name, m_next_id);
   if (queue && m_ctx.log)
     m_log.log(EntryType::define, (*queue)->id(), (*queue)->full_name());
