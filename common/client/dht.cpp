@@ -5,7 +5,6 @@
 #include "core/hex.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace shoal::client {
 
@@ -147,14 +146,7 @@ Dht::get_channels(Callback<std::vector<std::string>> cb)
   gather<Names>(
       m_nodes.size(),
       [this](std::size_t i, Callback<Names> done) { m_nodes[i]->get_channels(done); },
-      [cb = std::move(cb)](std::vector<Reply<Names>> replies) {
-        if (auto* failed = first_failure(replies))
-          return cb(forward_error<Names>(*failed));
-        std::set<std::string> all;
-        for (auto& r : replies)
-          all.insert(r->begin(), r->end());
-        cb(Names(all.begin(), all.end()));
-      });
+      collect_union(std::move(cb)));
 }
 
 void
@@ -168,14 +160,7 @@ Dht::get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb)
         else
           m_nodes[i]->get_channel_size(channel, done);
       },
-      [cb = std::move(cb)](std::vector<Reply<NodeSize>> replies) {
-        if (auto* failed = first_failure(replies))
-          return cb(forward_error<std::vector<NodeSize>>(*failed));
-        std::vector<NodeSize> sizes;
-        for (auto& r : replies)
-          sizes.push_back(std::move(*r));
-        cb(std::move(sizes));
-      });
+      collect<NodeSize>(std::move(cb)));
 }
 
 void
@@ -186,11 +171,7 @@ Dht::remove_channel(std::string_view channel, Callback<void> cb)
       [this, channel = std::string(channel)](std::size_t i, Callback<void> done) {
         m_nodes[i]->remove_channel(channel, done);
       },
-      [cb = std::move(cb)](std::vector<Reply<void>> replies) {
-        if (auto* failed = first_failure(replies))
-          return cb(*failed);
-        cb({});
-      });
+      collect_status(std::move(cb)));
 }
 
 void
@@ -199,14 +180,7 @@ Dht::get_stats(Callback<std::vector<std::vector<std::string>>> cb)
   using Lines = std::vector<std::string>;
   gather<Lines>(
       m_nodes.size(), [this](std::size_t i, Callback<Lines> done) { m_nodes[i]->get_stats(done); },
-      [cb = std::move(cb)](std::vector<Reply<Lines>> replies) {
-        if (auto* failed = first_failure(replies))
-          return cb(forward_error<std::vector<Lines>>(*failed));
-        std::vector<Lines> all;
-        for (auto& r : replies)
-          all.push_back(std::move(*r));
-        cb(std::move(all));
-      });
+      collect<Lines>(std::move(cb)));
 }
 
 StreamId

@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace shoal::client {
@@ -57,6 +59,49 @@ first_failure(const std::vector<Reply<T>>& replies)
     if (!r.ok())
       return &r;
   return nullptr;
+}
+
+// The done of gather for one value per node: cb gets the values in node order, or the first
+// failure.
+template <class T>
+std::function<void(std::vector<Reply<T>>)>
+collect(Callback<std::vector<T>> cb)
+{
+  return [cb = std::move(cb)](std::vector<Reply<T>> replies) {
+    if (auto* failed = first_failure(replies))
+      return cb(forward_error<std::vector<T>>(*failed));
+    std::vector<T> all;
+    for (auto& r : replies)
+      all.push_back(std::move(*r));
+    cb(std::move(all));
+  };
+}
+
+// The done of gather for requests without an answer: cb gets Ok, or the first failure.
+inline std::function<void(std::vector<Reply<void>>)>
+collect_status(Callback<void> cb)
+{
+  return [cb = std::move(cb)](std::vector<Reply<void>> replies) {
+    if (auto* failed = first_failure(replies))
+      return cb(*failed);
+    cb({});
+  };
+}
+
+// The done of gather for lists of names (channels): cb gets their union, sorted, or the first
+// failure.
+inline std::function<void(std::vector<Reply<std::vector<std::string>>>)>
+collect_union(Callback<std::vector<std::string>> cb)
+{
+  using Names = std::vector<std::string>;
+  return [cb = std::move(cb)](std::vector<Reply<Names>> replies) {
+    if (auto* failed = first_failure(replies))
+      return cb(forward_error<Names>(*failed));
+    std::set<std::string> all;
+    for (auto& r : replies)
+      all.insert(r->begin(), r->end());
+    cb(Names(all.begin(), all.end()));
+  };
 }
 
 } // namespace shoal::client

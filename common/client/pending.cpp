@@ -1,4 +1,5 @@
-// Decoding of stream answers (GetAll*, Listen) and the error a non-Ok status becomes.
+// Decoding of stream answers (the status that opens every stream, GetAll*, Listen) and the
+// error a non-Ok status becomes.
 #include "client/pending.hpp"
 
 #include "core/hex.hpp"
@@ -22,46 +23,56 @@ status_error(const std::string& node, proto::Command command, proto::StatusCode 
 }
 
 Parse
-read_stream_status(std::string_view name,
-                   std::string_view input,
-                   std::size_t& consumed,
-                   const ParseContext& ctx,
-                   std::optional<Reply<void>>& result,
-                   bool& started)
+StreamPending::parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
 {
-  proto::Response response;
-  auto read =
-      proto::read_response(proto::ResponseShape::status_only, input, ctx.opts.limits, response);
-  if (read.status != proto::ReadStatus::complete)
-    return read.status == proto::ReadStatus::need_more ? Parse::need_more : Parse::malformed;
-  consumed = read.consumed;
-  started = true;
-  if (response.status == proto::StatusCode::ok)
-    return Parse::need_more;
-  result.emplace(status_error(ctx.node, name, response.status), response.status);
-  return Parse::done;
+  consumed = 0;
+  if (!m_started) {
+    proto::Response response;
+    auto read =
+        proto::read_response(proto::ResponseShape::status_only, input, ctx.opts.limits, response);
+    if (read.status == proto::ReadStatus::need_more)
+      return Parse::need_more;
+    if (read.status == proto::ReadStatus::malformed)
+      return malformed("malformed response");
+    consumed = read.consumed;
+    m_started = true;
+    if (response.status != proto::StatusCode::ok) {
+      m_result.emplace(status_error(ctx.node, name(), response.status), response.status);
+      return Parse::done;
+    }
+    started();
+    if (ctx.closed)
+      return Parse::need_more;
+  }
+  return parse_items(input, consumed, ctx);
+}
+
+void
+StreamPending::finish()
+{
+  auto done = std::move(m_done);
+  done(std::move(*m_result));
+}
+
+void
+StreamPending::fail(const core::Error& error)
+{
+  auto done = std::move(m_done);
+  done(Reply<void>(error));
 }
 
 BatchStream::BatchStream(proto::Command command,
                          std::string request,
                          RecordCallback on_record,
                          DoneCallback done)
-    : Pending(command, std::move(request)), m_command(command), m_on_record(std::move(on_record)),
-      m_done(std::move(done))
+    : StreamPending(proto::command_name(command), std::move(request), std::move(done)),
+      m_command(command), m_on_record(std::move(on_record))
 {
 }
 
 Parse
-BatchStream::parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
+BatchStream::parse_items(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
 {
-  consumed = 0;
-  if (!m_started) {
-    Parse p = read_stream_status(name(), input, consumed, ctx, m_result, m_started);
-    if (p == Parse::malformed)
-      return malformed("malformed response");
-    if (!m_started || p == Parse::done)
-      return p;
-  }
   const std::uint64_t max_payload = proto::batch_payload_bound(ctx.opts.max_batch_raw);
   for (;;) {
     std::string_view payload;
@@ -71,10 +82,8 @@ BatchStream::parse(std::string_view input, std::size_t& consumed, const ParseCon
     if (read.status == proto::ReadStatus::malformed)
       return malformed("record batch larger than the limit");
     consumed += read.consumed;
-    if (payload.empty()) { // the end of the stream
-      m_result.emplace();
-      return Parse::done;
-    }
+    if (payload.empty()) // the end of the stream
+      return ended();
     if (Parse p = deliver_batch(payload, ctx); p != Parse::need_more || ctx.closed)
       return p;
   }
@@ -103,37 +112,16 @@ BatchStream::deliver_batch(std::string_view payload, const ParseContext& ctx)
   return Parse::need_more;
 }
 
-void
-BatchStream::finish()
-{
-  auto done = std::move(m_done);
-  done(std::move(*m_result));
-}
-
-void
-BatchStream::fail(const core::Error& error)
-{
-  auto done = std::move(m_done);
-  done(Reply<void>(error));
-}
-
 ListenStream::ListenStream(std::string request, ListenCallback on_update, DoneCallback done)
-    : Pending(proto::Command::listen, std::move(request)), m_on_update(std::move(on_update)),
-      m_done(std::move(done))
+    : StreamPending(
+          proto::command_name(proto::Command::listen), std::move(request), std::move(done)),
+      m_on_update(std::move(on_update))
 {
 }
 
 Parse
-ListenStream::parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
+ListenStream::parse_items(std::string_view input, std::size_t& consumed, const ParseContext& ctx)
 {
-  consumed = 0;
-  if (!m_started) {
-    Parse p = read_stream_status(name(), input, consumed, ctx, m_result, m_started);
-    if (p == Parse::malformed)
-      return malformed("malformed response");
-    if (!m_started || p == Parse::done)
-      return p;
-  }
   ListenCallback on_update = m_on_update; // a copy, as in BatchStream
   for (;;) {
     std::string_view key_text, value;
@@ -144,10 +132,8 @@ ListenStream::parse(std::string_view input, std::size_t& consumed, const ParseCo
     if (read.status == proto::ReadStatus::malformed)
       return malformed("malformed Listen update");
     consumed += read.consumed;
-    if (key_text.empty() && value.empty()) { // the channel was removed
-      m_result.emplace();
-      return Parse::done;
-    }
+    if (key_text.empty() && value.empty()) // the channel was removed
+      return ended();
     auto key = core::parse_key(key_text);
     if (!key)
       return malformed("Listen update with a bad key");
@@ -156,20 +142,6 @@ ListenStream::parse(std::string_view input, std::size_t& consumed, const ParseCo
     if (ctx.closed)
       return Parse::need_more;
   }
-}
-
-void
-ListenStream::finish()
-{
-  auto done = std::move(m_done);
-  done(std::move(*m_result));
-}
-
-void
-ListenStream::fail(const core::Error& error)
-{
-  auto done = std::move(m_done);
-  done(Reply<void>(error));
 }
 
 } // namespace shoal::client

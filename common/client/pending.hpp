@@ -38,11 +38,6 @@ public:
   Pending(std::string_view name, std::string request) : m_name(name), m_request(std::move(request))
   {
   }
-  // A DHT request, named after its command.
-  Pending(proto::Command command, std::string request)
-      : Pending(proto::command_name(command), std::move(request))
-  {
-  }
   virtual ~Pending() = default;
 
   // Decodes what it can from the front of input, setting consumed; it may call record
@@ -77,16 +72,6 @@ private:
 core::Error
 status_error(const std::string& node, std::string_view request, proto::StatusCode status);
 core::Error status_error(const std::string& node, proto::Command command, proto::StatusCode status);
-
-// Reads the status that opens every stream into result and started: need_more (also after an
-// Ok status, consumed then covering it), done with result set for any other status, or
-// malformed.
-Parse read_stream_status(std::string_view name,
-                         std::string_view input,
-                         std::size_t& consumed,
-                         const ParseContext& ctx,
-                         std::optional<Reply<void>>& result,
-                         bool& started);
 
 // A request answered by one response; Decode turns an Ok response into T.
 template <class T> class SinglePending final : public Pending
@@ -150,9 +135,45 @@ private:
   std::optional<Reply<T>> m_result;
 };
 
+// A stream's answer: a status, then items until the end. The subclass decodes the items; done
+// gets Ok at the end, the refusal (a status other than Ok) or the failure.
+class StreamPending : public Pending
+{
+public:
+  StreamPending(std::string_view name, std::string request, DoneCallback done)
+      : Pending(name, std::move(request)), m_done(std::move(done))
+  {
+  }
+
+  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) final;
+  void finish() override;
+  void fail(const core::Error& error) override;
+
+protected:
+  // Runs once the node has accepted the stream (its Ok status was read).
+  virtual void started() {}
+  // Decodes items from input, from consumed on (past the status), advancing consumed; it may
+  // call record callbacks, after which it returns at once if ctx.closed became true.
+  virtual Parse
+  parse_items(std::string_view input, std::size_t& consumed, const ParseContext& ctx) = 0;
+  // The end of the stream: done gets Ok.
+  Parse ended()
+  {
+    m_result.emplace();
+    return Parse::done;
+  }
+  // True once the stream was refused or has ended.
+  bool has_result() const { return m_result.has_value(); }
+
+private:
+  DoneCallback m_done;
+  std::optional<Reply<void>> m_result;
+  bool m_started = false; // the status was read
+};
+
 // A GetAll, GetAllKeys or GetAllFilter stream: a status, then compressed batches until an
 // empty array.
-class BatchStream final : public Pending
+class BatchStream final : public StreamPending
 {
 public:
   BatchStream(proto::Command command,
@@ -160,38 +181,29 @@ public:
               RecordCallback on_record,
               DoneCallback done);
 
-  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
-  void finish() override;
-  void fail(const core::Error& error) override;
-
 private:
+  Parse
+  parse_items(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
   // Calls on_record for every record of one batch payload.
   Parse deliver_batch(std::string_view payload, const ParseContext& ctx);
 
   proto::Command m_command;
   RecordCallback m_on_record;
-  DoneCallback m_done;
-  std::optional<Reply<void>> m_result;
-  bool m_started = false; // the status was read
-  std::string m_raw;      // the current batch, decompressed
+  std::string m_raw; // the current batch, decompressed
 };
 
 // A Listen stream: a status, then (key, value) array pairs; an empty value is a removal and
 // two empty arrays end the stream (the channel was removed).
-class ListenStream final : public Pending
+class ListenStream final : public StreamPending
 {
 public:
   ListenStream(std::string request, ListenCallback on_update, DoneCallback done);
 
-  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
-  void finish() override;
-  void fail(const core::Error& error) override;
-
 private:
+  Parse
+  parse_items(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
+
   ListenCallback m_on_update;
-  DoneCallback m_done;
-  std::optional<Reply<void>> m_result;
-  bool m_started = false;
 };
 
 } // namespace shoal::client

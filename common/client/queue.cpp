@@ -4,8 +4,6 @@
 
 #include "client/gather.hpp"
 
-#include <set>
-
 namespace shoal::client {
 
 namespace {
@@ -169,32 +167,8 @@ Queue::get_channels(Callback<std::vector<std::string>> cb)
   gather<Names>(
       m_nodes.size(),
       [this](std::size_t i, Callback<Names> done) { m_nodes[i]->get_channels(done); },
-      [cb = std::move(cb)](std::vector<Reply<Names>> replies) {
-        if (auto* failed = first_failure(replies))
-          return cb(forward_error<Names>(*failed));
-        std::set<std::string> all;
-        for (auto& r : replies)
-          all.insert(r->begin(), r->end());
-        cb(Names(all.begin(), all.end()));
-      });
+      collect_union(std::move(cb)));
 }
-
-namespace {
-// Collects one value per node, or the first failure.
-template <class T>
-std::function<void(std::vector<Reply<T>>)>
-collect(Callback<std::vector<T>> cb)
-{
-  return [cb = std::move(cb)](std::vector<Reply<T>> replies) {
-    if (auto* failed = first_failure(replies))
-      return cb(forward_error<std::vector<T>>(*failed));
-    std::vector<T> all;
-    for (auto& r : replies)
-      all.push_back(std::move(*r));
-    cb(std::move(all));
-  };
-}
-} // namespace
 
 void
 Queue::get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb)
@@ -245,11 +219,7 @@ Queue::remove_channel(std::string_view channel, Callback<void> cb)
       [this, channel = std::string(channel)](std::size_t i, Callback<void> done) {
         m_nodes[i]->remove_channel(channel, done);
       },
-      [cb = std::move(cb)](std::vector<Reply<void>> replies) {
-        if (auto* failed = first_failure(replies))
-          return cb(*failed);
-        cb({});
-      });
+      collect_status(std::move(cb)));
 }
 
 StreamId

@@ -6,7 +6,6 @@
 #include "client/reply.hpp"
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,20 +16,16 @@ using ValueCallback = std::function<void(std::string_view value)>;
 
 // A Consume request and its stream. Each value goes to on_value as soon as it is complete;
 // done gets Ok when the node ends the stream, or the failure.
-class ConsumeStream final : public Pending
+class ConsumeStream final : public StreamPending
 {
 public:
   ConsumeStream(std::string request, ValueCallback on_value, DoneCallback done);
 
-  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
-  void finish() override;
-  void fail(const core::Error& error) override;
-
 private:
+  Parse
+  parse_items(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override;
+
   ValueCallback m_on_value;
-  DoneCallback m_done;
-  std::optional<Reply<void>> m_result;
-  bool m_started = false; // the status was read
 };
 
 } // namespace shoal::client

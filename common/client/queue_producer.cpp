@@ -18,30 +18,31 @@ seconds(std::uint64_t ms)
 
 // The Produce request: its status, then silence until the producer ends the stream (any byte
 // from the node meanwhile breaks the protocol).
-class Producer::Stream final : public Pending
+class Producer::Stream final : public StreamPending
 {
 public:
   Stream(Producer& producer, std::string_view name, std::string request)
-      : Pending(name, std::move(request)), m_producer(producer)
+      : StreamPending(name,
+                      std::move(request),
+                      [&producer](Reply<void> reply) { producer.on_end(std::move(reply)); }),
+        m_producer(producer)
   {
   }
 
   // Set once the empty value is on its way: the next answer is the barrier's.
   bool ending = false;
 
-  Parse parse(std::string_view input, std::size_t& consumed, const ParseContext& ctx) override
+  void finish() override
   {
-    consumed = 0;
-    if (!m_started) {
-      Parse p = read_stream_status(name(), input, consumed, ctx, m_result, m_started);
-      if (p == Parse::malformed)
-        return malformed("malformed response");
-      if (!m_started || p == Parse::done)
-        return p;
-      m_producer.on_started();
-      if (ctx.closed)
-        return Parse::need_more;
-    }
+    if (has_result()) // refused; a stream that ended well is reported by the barrier
+      StreamPending::finish();
+  }
+
+private:
+  void started() override { m_producer.on_started(); }
+
+  Parse parse_items(std::string_view input, std::size_t& consumed, const ParseContext&) override
+  {
     if (ending)
       return Parse::done;
     if (consumed < input.size())
@@ -49,18 +50,7 @@ public:
     return Parse::need_more;
   }
 
-  void finish() override
-  {
-    if (m_result) // refused; a stream that ended well is reported by the barrier
-      m_producer.on_end(std::move(*m_result));
-  }
-
-  void fail(const core::Error& error) override { m_producer.on_end(Reply<void>(error)); }
-
-private:
   Producer& m_producer;
-  std::optional<Reply<void>> m_result;
-  bool m_started = false;
 };
 
 // GetNumConnections after the end of the stream: any complete answer means that the node has
