@@ -59,4 +59,16 @@ client_options(const NodeOptions& opts)
   return out;
 }
 
+core::Result<ClientSettings>
+client_settings(const NodeOptions& opts)
+{
+  auto nodes = node_list(opts);
+  if (!nodes)
+    return nodes.take_error();
+  auto options = client_options(opts);
+  if (!options)
+    return options.take_error();
+  return ClientSettings{std::move(*nodes), std::move(*options)};
+}
+
 } // namespace shoal::cli

@@ -35,4 +35,13 @@ core::Result<std::vector<net::Endpoint>> node_list(const NodeOptions& opts);
 // holds 256 hex digits, or name:key lines as in a node's credentials file).
 core::Result<client::NodeClientOptions> client_options(const NodeOptions& opts);
 
+// What a client is built from, and what --check-config checks.
+struct ClientSettings {
+  std::vector<net::Endpoint> nodes;
+  client::NodeClientOptions options;
+};
+
+// The node list, then the client settings (the first error of the two).
+core::Result<ClientSettings> client_settings(const NodeOptions& opts);
+
 } // namespace shoal::cli

@@ -5,15 +5,10 @@
 #include "records.hpp"
 
 #include "cfg/options.hpp"
-#include "cli/line_reader.hpp"
+#include "cli/feed_lines.hpp"
 #include "client/importer.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <functional>
 #include <memory>
-#include <utility>
 
 namespace shoal::dht {
 
@@ -33,60 +28,15 @@ run_import(Context& ctx, const ImportArgs& args)
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
   client::Importer importer(ctx.dht(), args.channel, {args.batch_size, args.in_flight});
-  cli::LineReader reader(ctx.loop(), STDIN_FILENO);
-  std::optional<core::Error> input_error;
   bool hash = ctx.options().hash;
-  auto stored = ctx.wait<void>([&](client::Callback<void> cb) {
-    bool finished = false;
-    std::function<void()> finish = [&importer, &reader, finished, cb]() mutable {
-      if (std::exchange(finished, true))
-        return;
-      reader.stop();
-      importer.finish(cb);
-    };
-    auto shared_finish = std::make_shared<std::function<void()>>(std::move(finish));
-    std::string value;
-    reader.start(
-        [&, shared_finish, value](std::string_view line, std::uint64_t number) mutable {
-          std::uint64_t key = 0;
-          if (auto parsed = parse_record_line(line, hash, key, value); !parsed) {
-            input_error = core::make_error(core::Errc::bad_data, "line " + std::to_string(number) +
-                                                                     ": " + parsed.error().message);
-            (*shared_finish)();
-            return false;
-          }
-          importer.add(key, value);
-          if (importer.failure()) {
-            (*shared_finish)();
-            return false;
-          }
-          return !importer.backlogged();
-        },
-        [&, shared_finish](core::Status end) {
-          if (!end)
-            input_error = end.error();
-          (*shared_finish)();
-        });
-    importer.on_ready([&importer, &reader, shared_finish] {
-      if (importer.failure())
-        (*shared_finish)(); // do not wait for more input to notice
-      else
-        reader.resume();
-    });
-  });
-  int status = 0;
-  if (!stored) // the nodes' failure matters more: it leaves the import incomplete
-    status = ctx.fail(stored.error());
-  else if (input_error)
-    status = ctx.fail(*input_error);
-  else
-    status = ctx.finish();
-  if (reader.busy()) {
-    // A read of standard input is still blocked in the thread pool (the import ended early)
-    // and the loop would wait for it at exit: leave without waiting.
-    std::_Exit(status);
-  }
-  return status;
+  return cli::feed_lines(
+      ctx, importer,
+      [&importer, hash, value = std::string()](std::string_view line) mutable -> core::Status {
+        std::uint64_t key = 0;
+        SHOAL_TRY(parse_record_line(line, hash, key, value));
+        importer.add(key, value);
+        return core::Status();
+      });
 }
 
 } // namespace

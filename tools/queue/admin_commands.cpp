@@ -3,6 +3,8 @@
 #include "context.hpp"
 #include "records.hpp"
 
+#include "cli/node_tables.hpp"
+
 #include <memory>
 
 namespace shoal::queue {
@@ -17,8 +19,7 @@ run_channels(Context& ctx)
   auto names = ctx.wait<std::vector<std::string>>([&](auto cb) { ctx.queue().get_channels(cb); });
   if (!names)
     return ctx.fail(names.error());
-  for (const auto& name : *names)
-    ctx.out().write(name + '\n');
+  cli::print_lines(ctx.out(), *names);
   return ctx.finish();
 }
 
@@ -35,16 +36,7 @@ run_size(Context& ctx, const std::string& channel)
       ctx.wait<std::vector<client::NodeSize>>([&](auto cb) { ctx.queue().get_sizes(channel, cb); });
   if (!sizes)
     return ctx.fail(sizes.error());
-  std::uint64_t records = 0, bytes = 0;
-  auto line = [&](const std::string& name, std::uint64_t r, std::uint64_t b) {
-    ctx.out().write(name + '\t' + std::to_string(r) + '\t' + std::to_string(b) + '\n');
-  };
-  for (std::size_t i = 0; i < sizes->size(); ++i) {
-    line(ctx.queue().node(i).endpoint().str(), (*sizes)[i].records, (*sizes)[i].bytes);
-    records += (*sizes)[i].records;
-    bytes += (*sizes)[i].bytes;
-  }
-  line("total", records, bytes);
+  cli::print_sizes(ctx.out(), cli::node_names(ctx.queue()), *sizes);
   return ctx.finish();
 }
 
@@ -91,9 +83,7 @@ run_stats(Context& ctx)
   auto stats = ctx.wait<std::vector<Lines>>([&](auto cb) { ctx.queue().get_stats(cb); });
   if (!stats)
     return ctx.fail(stats.error());
-  for (std::size_t i = 0; i < stats->size(); ++i)
-    for (const auto& line : (*stats)[i])
-      ctx.out().write(ctx.queue().node(i).endpoint().str() + '\t' + line + '\n');
+  cli::print_node_lines(ctx.out(), cli::node_names(ctx.queue()), *stats);
   return ctx.finish();
 }
 

@@ -5,13 +5,11 @@
 #include "pusher.hpp"
 #include "records.hpp"
 
-#include "cli/line_reader.hpp"
+#include "cli/feed_lines.hpp"
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
-#include <utility>
 
 namespace shoal::queue {
 
@@ -30,52 +28,12 @@ int
 push_lines(Context& ctx, const PushArgs& args, bool multi)
 {
   Pusher pusher(ctx.queue(), args.channels, multi, args.in_flight);
-  cli::LineReader reader(ctx.loop(), STDIN_FILENO);
-  std::optional<core::Error> input_error;
-  auto stored = ctx.wait<void>([&](client::Callback<void> cb) {
-    auto finish = std::make_shared<std::function<void()>>(
-        [&pusher, &reader, cb = client::once(std::move(cb))] {
-          reader.stop();
-          pusher.finish(cb);
-        });
-    std::string value;
-    reader.start(
-        [&, finish, value](std::string_view line, std::uint64_t number) mutable {
-          if (auto parsed = parse_record_line(line, value); !parsed) {
-            input_error = core::make_error(core::Errc::bad_data, "line " + std::to_string(number) +
-                                                                     ": " + parsed.error().message);
-            (*finish)();
-            return false;
-          }
-          pusher.add(value);
-          if (pusher.failure()) {
-            (*finish)();
-            return false;
-          }
-          return !pusher.backlogged();
-        },
-        [&, finish](core::Status end) {
-          if (!end)
-            input_error = end.error();
-          (*finish)();
-        });
-    pusher.on_ready([&pusher, &reader, finish] {
-      if (pusher.failure())
-        (*finish)(); // do not wait for more input to notice
-      else
-        reader.resume();
-    });
-  });
-  int status = 0;
-  if (!stored) // the nodes' failure matters more: it leaves the input partly pushed
-    status = ctx.fail(stored.error());
-  else if (input_error)
-    status = ctx.fail(*input_error);
-  else
-    status = ctx.finish();
-  if (reader.busy())
-    std::_Exit(status); // a read of standard input is blocked in the thread pool: do not wait
-  return status;
+  return cli::feed_lines(
+      ctx, pusher, [&pusher, value = std::string()](std::string_view line) mutable -> core::Status {
+        SHOAL_TRY(parse_record_line(line, value));
+        pusher.add(value);
+        return core::Status();
+      });
 }
 
 int
