@@ -9,12 +9,11 @@
 namespace shoal::client {
 
 Dht::Dht(net::Loop& loop, const std::vector<net::Endpoint>& nodes, NodeClientOptions opts)
-    : m_multis([this](std::size_t node, StreamId part) { m_nodes[node]->cancel(part); })
+    : NodeSet(loop, nodes, opts),
+      m_multis([this](std::size_t node, StreamId part) { m_nodes[node]->cancel(part); })
 {
-  for (const auto& node : nodes) {
-    m_nodes.push_back(std::make_unique<NodeClient>(loop, node, opts));
+  for (const auto& node : nodes)
     m_info.push_back(NodeInfo{node, {}, proto::HashRange::none()});
-  }
 }
 
 Dht::~Dht() = default;
@@ -137,50 +136,6 @@ Dht::remove(std::string_view channel, std::uint64_t key, Callback<void> cb)
 {
   if (std::size_t i = 0; routed(key, i, cb))
     m_nodes[i]->remove(channel, key, std::move(cb));
-}
-
-void
-Dht::get_channels(Callback<std::vector<std::string>> cb)
-{
-  using Names = std::vector<std::string>;
-  gather<Names>(
-      m_nodes.size(),
-      [this](std::size_t i, Callback<Names> done) { m_nodes[i]->get_channels(done); },
-      collect_union(std::move(cb)));
-}
-
-void
-Dht::get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb)
-{
-  gather<NodeSize>(
-      m_nodes.size(),
-      [this, channel = std::string(channel)](std::size_t i, Callback<NodeSize> done) {
-        if (channel.empty())
-          m_nodes[i]->get_size(done);
-        else
-          m_nodes[i]->get_channel_size(channel, done);
-      },
-      collect<NodeSize>(std::move(cb)));
-}
-
-void
-Dht::remove_channel(std::string_view channel, Callback<void> cb)
-{
-  gather<void>(
-      m_nodes.size(),
-      [this, channel = std::string(channel)](std::size_t i, Callback<void> done) {
-        m_nodes[i]->remove_channel(channel, done);
-      },
-      collect_status(std::move(cb)));
-}
-
-void
-Dht::get_stats(Callback<std::vector<std::vector<std::string>>> cb)
-{
-  using Lines = std::vector<std::string>;
-  gather<Lines>(
-      m_nodes.size(), [this](std::size_t i, Callback<Lines> done) { m_nodes[i]->get_stats(done); },
-      collect<Lines>(std::move(cb)));
 }
 
 StreamId

@@ -5,6 +5,7 @@
 
 #include "client/multi_stream.hpp"
 #include "client/node_client.hpp"
+#include "client/node_set.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -23,7 +24,7 @@ struct NodeInfo {
 
 // Callbacks run on the loop; destroying the Dht drops them unrun. Keyed requests need a
 // successful handshake() first and fail at once (Errc::usage) without one.
-class Dht
+class Dht : public NodeSet<NodeClient>
 {
 public:
   // nodes must not be empty; opts apply to every node.
@@ -41,9 +42,6 @@ public:
   // survey() then check(); on success keyed requests are routed.
   void handshake(Callback<void> done);
 
-  std::size_t size() const { return m_nodes.size(); }
-  // The client of node i (in the order given to the constructor).
-  NodeClient& node(std::size_t i) { return *m_nodes[i]; }
   // What survey() learnt about node i.
   const NodeInfo& info(std::size_t i) const { return m_info[i]; }
   // The index of the node responsible for key, or nullopt before a successful handshake.
@@ -54,15 +52,6 @@ public:
   void get(std::string_view channel, std::uint64_t key, Callback<std::optional<std::string>> cb);
   void exists(std::string_view channel, std::uint64_t key, Callback<bool> cb);
   void remove(std::string_view channel, std::uint64_t key, Callback<void> cb);
-
-  // The union of every node's channels, sorted.
-  void get_channels(Callback<std::vector<std::string>> cb);
-  // Every node's size (in node order); empty channel = all channels.
-  void get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb);
-  // Removes channel from every node.
-  void remove_channel(std::string_view channel, Callback<void> cb);
-  // Every node's stats lines (in node order).
-  void get_stats(Callback<std::vector<std::vector<std::string>>> cb);
 
   // Streams from every node in parallel, merged in arrival order; done runs once all nodes
   // have ended, with the first failure (the other nodes' streams are then cancelled).
@@ -82,7 +71,6 @@ private:
   StreamId start_multi(const StartFn& start, DoneCallback done);
   template <class T> bool routed(std::uint64_t key, std::size_t& node, Callback<T>& cb);
 
-  std::vector<std::unique_ptr<NodeClient>> m_nodes;
   std::vector<NodeInfo> m_info;
   bool m_ready = false;
   MultiStreams m_multis; // one stream on every node

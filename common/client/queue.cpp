@@ -53,11 +53,10 @@ Queue::Queue(net::Loop& loop,
              const std::vector<net::Endpoint>& nodes,
              NodeClientOptions opts,
              std::uint64_t node_retry_ms)
-    : m_loop(loop), m_retry_at(nodes.size(), 0), m_retry_ms(node_retry_ms),
+    : NodeSet(loop, nodes, opts), m_loop(loop), m_retry_at(nodes.size(), 0),
+      m_retry_ms(node_retry_ms),
       m_multis([this](std::size_t node, StreamId part) { m_nodes[node]->cancel(part); })
 {
-  for (const auto& node : nodes)
-    m_nodes.push_back(std::make_unique<QueueNodeClient>(loop, node, opts));
 }
 
 Queue::~Queue() = default;
@@ -161,65 +160,19 @@ Queue::pop_next(std::shared_ptr<PopAttempt> p)
 }
 
 void
-Queue::get_channels(Callback<std::vector<std::string>> cb)
-{
-  using Names = std::vector<std::string>;
-  gather<Names>(
-      m_nodes.size(),
-      [this](std::size_t i, Callback<Names> done) { m_nodes[i]->get_channels(done); },
-      collect_union(std::move(cb)));
-}
-
-void
-Queue::get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb)
-{
-  gather<NodeSize>(
-      m_nodes.size(),
-      [this, channel = std::string(channel)](std::size_t i, Callback<NodeSize> done) {
-        if (channel.empty())
-          m_nodes[i]->get_size(done);
-        else
-          m_nodes[i]->get_channel_size(channel, done);
-      },
-      collect<NodeSize>(std::move(cb)));
-}
-
-void
 Queue::get_size_limits(Callback<std::vector<std::uint64_t>> cb)
 {
-  gather<std::uint64_t>(
-      m_nodes.size(),
-      [this](std::size_t i, Callback<std::uint64_t> done) { m_nodes[i]->get_size_limit(done); },
+  ask_all<std::uint64_t>(
+      [](QueueNodeClient& node, Callback<std::uint64_t> done) { node.get_size_limit(done); },
       collect<std::uint64_t>(std::move(cb)));
 }
 
 void
 Queue::get_versions(Callback<std::vector<std::string>> cb)
 {
-  gather<std::string>(
-      m_nodes.size(),
-      [this](std::size_t i, Callback<std::string> done) { m_nodes[i]->get_version(done); },
+  ask_all<std::string>(
+      [](QueueNodeClient& node, Callback<std::string> done) { node.get_version(done); },
       collect<std::string>(std::move(cb)));
-}
-
-void
-Queue::get_stats(Callback<std::vector<std::vector<std::string>>> cb)
-{
-  using Lines = std::vector<std::string>;
-  gather<Lines>(
-      m_nodes.size(), [this](std::size_t i, Callback<Lines> done) { m_nodes[i]->get_stats(done); },
-      collect<Lines>(std::move(cb)));
-}
-
-void
-Queue::remove_channel(std::string_view channel, Callback<void> cb)
-{
-  gather<void>(
-      m_nodes.size(),
-      [this, channel = std::string(channel)](std::size_t i, Callback<void> done) {
-        m_nodes[i]->remove_channel(channel, done);
-      },
-      collect_status(std::move(cb)));
 }
 
 StreamId

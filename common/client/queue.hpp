@@ -4,6 +4,7 @@
 #pragma once
 
 #include "client/multi_stream.hpp"
+#include "client/node_set.hpp"
 #include "client/queue_node_client.hpp"
 #include "client/queue_spread_producer.hpp"
 
@@ -23,7 +24,7 @@ inline constexpr std::uint64_t default_node_retry_ms = 2'000;
 
 // Callbacks run on the loop; destroying the Queue drops them unrun (producers live on their
 // own); it must be destroyed before its Loop.
-class Queue
+class Queue : public NodeSet<QueueNodeClient>
 {
 public:
   // nodes must not be empty; opts apply to every node.
@@ -34,10 +35,6 @@ public:
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
   ~Queue();
-
-  std::size_t size() const { return m_nodes.size(); }
-  // The client of node i (in the order given to the constructor).
-  QueueNodeClient& node(std::size_t i) { return *m_nodes[i]; }
 
   // Pushes to the next node in turn; when a node fails (link down, or a refusal that another
   // node may not share, such as OutOfMemory), tries the following ones; fails only when every
@@ -51,18 +48,10 @@ public:
   // when every node answered empty, else the last failure if a node could not be asked.
   void pop(std::string_view channel, Callback<std::optional<std::string>> cb);
 
-  // The union of every node's channels, sorted.
-  void get_channels(Callback<std::vector<std::string>> cb);
-  // Every node's size (in node order): of channel, or of every channel when it is empty.
-  void get_sizes(std::string_view channel, Callback<std::vector<NodeSize>> cb);
   // Every node's size limit (in node order).
   void get_size_limits(Callback<std::vector<std::uint64_t>> cb);
   // Every node's API version (in node order).
   void get_versions(Callback<std::vector<std::string>> cb);
-  // Every node's stats lines (in node order).
-  void get_stats(Callback<std::vector<std::vector<std::string>>> cb);
-  // Removes channel from every node.
-  void remove_channel(std::string_view channel, Callback<void> cb);
 
   // Consumes channel (or SUBSCRIBER@CHANNEL) from every node at once, merged in arrival order;
   // done runs once every node has ended its stream (the channel was removed), or at the first
@@ -87,7 +76,6 @@ private:
   void mark(std::size_t node, proto::StatusCode status);
 
   net::Loop& m_loop;
-  std::vector<std::unique_ptr<QueueNodeClient>> m_nodes;
   std::vector<std::uint64_t> m_retry_at; // loop time before which node i is left out
   std::uint64_t m_retry_ms;
   std::size_t m_next = 0;
