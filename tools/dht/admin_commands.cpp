@@ -2,7 +2,7 @@
 #include "context.hpp"
 #include "records.hpp"
 
-#include "cli/node_tables.hpp"
+#include "cli/node_requests.hpp"
 
 #include <memory>
 
@@ -15,11 +15,7 @@ run_channels(Context& ctx)
 {
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
-  auto names = ctx.wait<std::vector<std::string>>([&](auto cb) { ctx.dht().get_channels(cb); });
-  if (!names)
-    return ctx.fail(names.error());
-  cli::print_lines(ctx.out(), *names);
-  return ctx.finish();
+  return cli::show_channels(ctx, ctx.dht());
 }
 
 // One line per node, "HOST:PORT<TAB>RECORDS<TAB>BYTES", then "total<TAB>RECORDS<TAB>BYTES".
@@ -31,12 +27,7 @@ run_size(Context& ctx, const std::string& channel)
       return ctx.fail(ok.error());
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
-  auto sizes =
-      ctx.wait<std::vector<client::NodeSize>>([&](auto cb) { ctx.dht().get_sizes(channel, cb); });
-  if (!sizes)
-    return ctx.fail(sizes.error());
-  cli::print_sizes(ctx.out(), cli::node_names(ctx.dht()), *sizes);
-  return ctx.finish();
+  return cli::show_sizes(ctx, ctx.dht(), channel);
 }
 
 int
@@ -46,8 +37,7 @@ run_remove_channel(Context& ctx, const std::string& channel)
     return ctx.fail(ok.error());
   if (auto opened = ctx.open(true); !opened)
     return ctx.fail(opened.error());
-  auto removed = ctx.wait<void>([&](auto cb) { ctx.dht().remove_channel(channel, cb); });
-  return removed ? ctx.finish() : ctx.fail(removed.error());
+  return cli::remove_channel(ctx, ctx.dht(), channel);
 }
 
 // "HOST:PORT<TAB>MIN:MAX<TAB>VERSION" per node, then fails if the nodes do not fit together.
@@ -71,12 +61,7 @@ run_stats(Context& ctx)
 {
   if (auto opened = ctx.open(false); !opened)
     return ctx.fail(opened.error());
-  using Lines = std::vector<std::string>;
-  auto stats = ctx.wait<std::vector<Lines>>([&](auto cb) { ctx.dht().get_stats(cb); });
-  if (!stats)
-    return ctx.fail(stats.error());
-  cli::print_node_lines(ctx.out(), cli::node_names(ctx.dht()), *stats);
-  return ctx.finish();
+  return cli::show_stats(ctx, ctx.dht());
 }
 
 } // namespace

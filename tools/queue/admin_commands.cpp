@@ -3,7 +3,7 @@
 #include "context.hpp"
 #include "records.hpp"
 
-#include "cli/node_tables.hpp"
+#include "cli/node_requests.hpp"
 
 #include <memory>
 
@@ -16,11 +16,7 @@ run_channels(Context& ctx)
 {
   if (auto opened = ctx.open(); !opened)
     return ctx.fail(opened.error());
-  auto names = ctx.wait<std::vector<std::string>>([&](auto cb) { ctx.queue().get_channels(cb); });
-  if (!names)
-    return ctx.fail(names.error());
-  cli::print_lines(ctx.out(), *names);
-  return ctx.finish();
+  return cli::show_channels(ctx, ctx.queue());
 }
 
 // One line per node, "HOST:PORT<TAB>RECORDS<TAB>BYTES", then "total<TAB>RECORDS<TAB>BYTES".
@@ -32,12 +28,7 @@ run_size(Context& ctx, const std::string& channel)
       return ctx.fail(ok.error());
   if (auto opened = ctx.open(); !opened)
     return ctx.fail(opened.error());
-  auto sizes =
-      ctx.wait<std::vector<client::NodeSize>>([&](auto cb) { ctx.queue().get_sizes(channel, cb); });
-  if (!sizes)
-    return ctx.fail(sizes.error());
-  cli::print_sizes(ctx.out(), cli::node_names(ctx.queue()), *sizes);
-  return ctx.finish();
+  return cli::show_sizes(ctx, ctx.queue(), channel);
 }
 
 // "HOST:PORT<TAB>VALUE" per node, for answers of one value per node.
@@ -69,8 +60,7 @@ run_remove_channel(Context& ctx, const std::string& channel)
     return ctx.fail(ok.error());
   if (auto opened = ctx.open(); !opened)
     return ctx.fail(opened.error());
-  auto removed = ctx.wait<void>([&](auto cb) { ctx.queue().remove_channel(channel, cb); });
-  return removed ? ctx.finish() : ctx.fail(removed.error());
+  return cli::remove_channel(ctx, ctx.queue(), channel);
 }
 
 // "HOST:PORT<TAB>key:value" for every stats line of every node.
@@ -79,12 +69,7 @@ run_stats(Context& ctx)
 {
   if (auto opened = ctx.open(); !opened)
     return ctx.fail(opened.error());
-  using Lines = std::vector<std::string>;
-  auto stats = ctx.wait<std::vector<Lines>>([&](auto cb) { ctx.queue().get_stats(cb); });
-  if (!stats)
-    return ctx.fail(stats.error());
-  cli::print_node_lines(ctx.out(), cli::node_names(ctx.queue()), *stats);
-  return ctx.finish();
+  return cli::show_stats(ctx, ctx.queue());
 }
 
 } // namespace
