@@ -1,6 +1,7 @@
 // KEY operands and record lines.
 #include "records.hpp"
 
+#include "cli/check_name.hpp"
 #include "client/key_hash.hpp"
 #include "core/hex.hpp"
 #include "proto/codes.hpp"
@@ -93,10 +94,7 @@ append_removal(std::string& out, std::uint64_t key)
 core::Status
 check_channel(std::string_view channel)
 {
-  if (proto::valid_channel_name(channel))
-    return {};
-  return core::make_error(core::Errc::usage, "bad channel name '" + std::string(channel) +
-                                                 "': use 1-250 letters, digits, '_' and '-'");
+  return cli::check_name("channel", channel);
 }
 
 } // namespace shoal::dht

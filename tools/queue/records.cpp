@@ -1,34 +1,22 @@
 // Operand checks and record lines.
 #include "records.hpp"
 
+#include "cli/check_name.hpp"
 #include "core/hex.hpp"
 #include "proto/codes.hpp"
 
 namespace shoal::queue {
 
-namespace {
-core::Status
-check_name(std::string_view what, std::string_view name)
-{
-  if (proto::valid_channel_name(name))
-    return {};
-  return core::make_error(core::Errc::usage, "bad " + std::string(what) + " name '" +
-                                                 std::string(name) + "': use 1-" +
-                                                 std::to_string(proto::max_channel_name) +
-                                                 " letters, digits, '_' and '-'");
-}
-} // namespace
-
 core::Status
 check_channel(std::string_view channel)
 {
-  return check_name("channel", channel);
+  return cli::check_name("channel", channel);
 }
 
 core::Status
 check_subscriber(std::string_view subscriber)
 {
-  return check_name("subscriber", subscriber);
+  return cli::check_name("subscriber", subscriber);
 }
 
 core::Status
