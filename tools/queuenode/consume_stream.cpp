@@ -4,7 +4,6 @@
 #include "node.hpp"
 #include "session.hpp"
 
-#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "proto/wire.hpp"
 
@@ -18,7 +17,7 @@ ConsumeStream::ConsumeStream(Session& session, std::string channel)
 ConsumeStream::~ConsumeStream()
 {
   if (m_subscription)
-    m_session.node().channels().unsubscribe(*m_subscription, this, core::now_ms());
+    m_session.node().channels().unsubscribe(*m_subscription, this, m_session.node().now_ms());
 }
 
 bool

@@ -34,6 +34,9 @@ public:
   // Stops serving, saves every queue and stops the loop; exit_code() tells how it went.
   void shutdown();
   int exit_code() const { return m_exit_code; }
+  // Monotonic milliseconds, the loop's cached clock (read once per loop iteration): what the
+  // subscriptions' idle times use. Reading the clock on every Pop cost a saturated node ~4 %.
+  std::uint64_t now_ms() { return m_loop.now(); }
 
   const Options& options() const { return m_opts; }
   Channels& channels() { return *m_channels; }
