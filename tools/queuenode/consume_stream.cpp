@@ -4,21 +4,20 @@
 #include "node.hpp"
 #include "session.hpp"
 
-#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "proto/wire.hpp"
 
 namespace shoal::queuenode {
 
 ConsumeStream::ConsumeStream(Session& session, std::string channel)
-    : m_session(session), m_channels(session.node().channels()), m_channel(std::move(channel))
+    : m_session(session), m_node(session.node()), m_channel(std::move(channel))
 {
 }
 
 ConsumeStream::~ConsumeStream()
 {
   if (m_subscription)
-    m_channels.unsubscribe(*m_subscription, this, core::now_ms());
+    m_node.channels().unsubscribe(*m_subscription, this, m_node.now_ms());
 }
 
 bool
@@ -42,7 +41,7 @@ ConsumeStream::pump(net::Connection& conn)
   }
   if (taken) {
     m_session.node().stats().consumed += taken;
-    m_channels.space_freed(m_channel);
+    m_node.channels().space_freed(m_channel);
   }
   if (conn.queued_bytes() >= window)
     conn.want_drain(); // more when the client has read some

@@ -10,6 +10,7 @@
 
 namespace shoal::queuenode {
 
+class Node;
 class Session;
 
 class ConsumeStream : public server::Stream, public Consumer
@@ -30,7 +31,7 @@ public:
 
 private:
   Session& m_session;
-  Channels& m_channels; // not through m_session: the stream outlives the Session part of it
+  Node& m_node; // not through m_session: the stream outlives the Session part of it
   std::string m_channel;
   Subscription* m_subscription = nullptr; // null once the channel is removed
 };

@@ -53,7 +53,7 @@ Node::open_store()
   m_store = std::move(*store);
   m_channels =
       std::make_unique<Channels>(*m_store, m_opts.max_subscribers, m_opts.subscriber_idle_ms);
-  m_channels->adopt_loaded(core::now_ms());
+  m_channels->adopt_loaded(now_ms());
   const auto& report = m_store->load_report();
   core::log_info("loaded {} queues, {} records ({} bytes){} in {} ms", report.queues,
                  report.records, report.bytes,
@@ -114,7 +114,7 @@ Node::on_synced()
 void
 Node::housekeeping()
 {
-  m_channels->drop_idle(core::now_ms());
+  m_channels->drop_idle(now_ms());
   if (!m_store->durable()) {
     if (auto status = m_store->flush_overflow(); !status)
       core::log_error("overflow: {}", status.error().message);

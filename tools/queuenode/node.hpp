@@ -36,6 +36,9 @@ public:
   int exit_code() const { return m_exit_code; }
   // SIGHUP: reads the credentials file again (the old credentials stay if it is bad).
   void reload_credentials();
+  // Monotonic milliseconds, the loop's cached clock (read once per loop iteration): what the
+  // subscriptions' idle times use. Reading the clock on every Pop cost a saturated node ~4 %.
+  std::uint64_t now_ms() { return m_loop.now(); }
 
   const Options& options() const { return m_opts; }
   Channels& channels() { return *m_channels; }

@@ -6,7 +6,6 @@
 #include "node.hpp"
 #include "session.hpp"
 
-#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "proto/codes.hpp"
 
@@ -81,9 +80,12 @@ handle_pop(Session& session, const proto::QueueRequest& request)
 {
   proto::Response response;
   response.status = check_channels(request);
-  std::string value;
+  // Reused: a fresh string per Pop cost a malloc and a free per record. The node is
+  // single-threaded and the reply is encoded before the next Pop.
+  thread_local std::string value;
   if (response.status == StatusCode::ok) {
-    auto popped = session.node().channels().pop(request.channel, value, core::now_ms());
+    Node& node = session.node();
+    auto popped = node.channels().pop(request.channel, value, node.now_ms());
     if (!popped) {
       core::log_error("Pop of {}: {}", request.channel, popped.error().message);
       response.status = StatusCode::error;
@@ -105,7 +107,7 @@ handle_consume(Session& session, const proto::QueueRequest& request)
   }
   auto stream = std::make_unique<ConsumeStream>(session, std::string(target->channel));
   auto sub = session.node().channels().subscribe(target->channel, target->subscriber, stream.get(),
-                                                 core::now_ms());
+                                                 session.node().now_ms());
   if (!sub) {
     core::log_warn("Consume of {} refused: {}", request.channel, sub.error().message);
     session.reply_status(StatusCode::error);

@@ -18,6 +18,14 @@ public:
     ++m_count;
   }
 
+  // Adds other's samples (another thread's histogram).
+  void merge(const Histogram& other)
+  {
+    for (std::size_t i = 0; i < m_buckets.size(); ++i)
+      m_buckets[i] += other.m_buckets[i];
+    m_count += other.m_count;
+  }
+
   // Number of samples recorded.
   std::uint64_t count() const { return m_count; }
 

@@ -1,7 +1,11 @@
-// shoal-loadgen: a light, single-threaded load generator speaking the swarm legacy protocol and
-// Redis RESP, so that dhtnode and redis-server are measured by the same client. One line per run.
+// shoal-loadgen: a light load generator speaking the swarm legacy protocol, Redis RESP and
+// beanstalkd's protocol, so that our nodes and their anchors are measured by the same client:
+// key-value (dhtnode, redis-server) and queue (queuenode, redis-server, beanstalkd) workloads.
+// One line per run.
 #include "cpu.hpp"
 #include "driver.hpp"
+#include "queue_driver.hpp"
+#include "record.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -20,20 +24,49 @@ using shoal::bench::Proto;
 
 struct Cli {
   Config config;
+  shoal::bench::QueueConfig queue; // --op queue
   std::string proto;
   std::string op = "set";
   int server_pid = 0;
 };
 
+// The queue workload's own options; --op queue takes the shared ones (port, depth, value size,
+// ops, seconds) from Config.
+void
+add_queue_options(CLI::App& app, shoal::bench::QueueConfig& q)
+{
+  app.add_option("--producers", q.producers, "queue: connections that push")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--consumers", q.consumers, "queue: connections that pop")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--drain-seconds", q.drain_seconds,
+                 "queue: after pushing, pop what is left for at most this long")
+      ->capture_default_str();
+  app.add_option("--backoff-min-us", q.backoff_min_us,
+                 "queue: a consumer answered 'empty' waits this long before its next pop")
+      ->capture_default_str();
+  app.add_option("--backoff-max-us", q.backoff_max_us,
+                 "queue: ... doubling on every empty answer, up to this")
+      ->capture_default_str();
+  app.add_option("--threads", q.threads, "queue: 2 runs producers and consumers on two threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 2));
+}
+
 void
 add_options(CLI::App& app, Cli& cli)
 {
   Config& c = cli.config;
-  app.add_option("--proto", cli.proto, "swarm (dhtnode Put/Get) or redis (SET/GET)")
+  app.add_option("--proto", cli.proto,
+                 "swarm (dhtnode Put/Get, queuenode Push/Pop), redis (SET/GET, LPUSH/RPOP) or "
+                 "beanstalk (put/reserve/delete; --op queue only)")
       ->required()
-      ->check(CLI::IsMember({"swarm", "redis"}));
-  app.add_option("--op", cli.op, "set, get, or load (set keys 0..keys-1 once, in order)")
-      ->check(CLI::IsMember({"set", "get", "load"}));
+      ->check(CLI::IsMember({"swarm", "redis", "beanstalk"}));
+  app.add_option("--op", cli.op,
+                 "set, get, load (set keys 0..keys-1 once, in order) or queue (push and pop)")
+      ->check(CLI::IsMember({"set", "get", "load", "queue"}));
   app.add_option("--host", c.host, "server IPv4 address")->capture_default_str();
   app.add_option("--port", c.port, "server port")->required();
   app.add_option("--channel", c.channel, "swarm channel")->capture_default_str();
@@ -54,6 +87,7 @@ add_options(CLI::App& app, Cli& cli)
       ->capture_default_str();
   app.add_option("--seed", c.seed, "random key sequence seed")->capture_default_str();
   app.add_option("--server-pid", cli.server_pid, "server PID, to report its CPU seconds");
+  add_queue_options(app, cli.queue);
 }
 
 // CPU seconds over one run: ours, the server's (given its PID) and everybody else's.
@@ -139,9 +173,82 @@ print(const Cli& cli, const Outcome& out, const CpuUse& cpu)
   std::fflush(stdout);
 }
 
+// Records/s over a span; 0 when the span is empty.
+double
+rate(std::uint64_t n, double seconds)
+{
+  return seconds > 0 ? static_cast<double>(n) / seconds : 0;
+}
+
+void
+print_queue(const Cli& cli, const shoal::bench::QueueOutcome& out, const CpuUse& cpu)
+{
+  const shoal::bench::QueueConfig& q = cli.queue;
+  double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
+  fmt::print("proto={} op=queue producers={} consumers={} depth={} value_size={} threads={} "
+             "pushed={} consumed={} left={} empty_polls={} duplicates={} errors={} push_s={:.3f} "
+             "consume_s={:.3f} wall_s={:.3f} pushed_per_s={:.0f} consumed_per_s={:.0f} "
+             "p50_us={:.1f} p99_us={:.1f} ",
+             cli.proto, q.producers, q.consumers, q.depth, q.value_size, q.threads, out.pushed,
+             out.consumed, out.left(), out.empty_polls, out.duplicates, out.errors,
+             out.push_seconds, out.consume_seconds, wall, rate(out.pushed, out.push_seconds),
+             rate(out.consumed, out.consume_seconds),
+             static_cast<double>(out.latency.quantile(0.50)) / 1e3,
+             static_cast<double>(out.latency.quantile(0.99)) / 1e3);
+  fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
+             "server_util={} others_util={} saturated={}\n",
+             cpu.client, fixed_or_dash(cpu.server), fixed_or_dash(cpu.others), cpu.client / wall,
+             fixed_or_dash(per_second(cpu.server, wall)),
+             fixed_or_dash(per_second(cpu.others, wall)),
+             saturated(cpu.client / wall, per_second(cpu.server, wall)));
+  std::fflush(stdout);
+}
+
+int
+run_queue(Cli& cli)
+{
+  shoal::bench::QueueConfig& q = cli.queue;
+  const Config& c = cli.config;
+  q.proto = cli.proto == "redis"       ? shoal::bench::QueueProto::redis
+            : cli.proto == "beanstalk" ? shoal::bench::QueueProto::beanstalk
+                                       : shoal::bench::QueueProto::swarm;
+  q.host = c.host;
+  q.port = c.port;
+  q.channel = c.channel;
+  q.depth = c.depth;
+  q.value_size = c.value_size;
+  q.ops = c.ops;
+  q.seconds = c.seconds;
+  if (q.value_size < shoal::bench::record_header) {
+    fmt::print(stderr, "shoal-loadgen: error: --op queue needs --value-size >= {}\n",
+               shoal::bench::record_header);
+    return EX_USAGE;
+  }
+  CpuMeter meter(cli.server_pid);
+  shoal::bench::QueueOutcome out = shoal::bench::run_queue(q);
+  CpuUse cpu = meter.used();
+  if (out.fatal.empty() || out.pushed > 0)
+    print_queue(cli, out, cpu);
+  if (!out.fatal.empty()) {
+    fmt::print(stderr, "shoal-loadgen: error: {}\n", out.fatal);
+    return EX_UNAVAILABLE;
+  }
+  if (out.errors > 0) {
+    fmt::print(stderr, "shoal-loadgen: error: {} requests or records failed\n", out.errors);
+    return EX_DATAERR;
+  }
+  return 0;
+}
+
 int
 run(Cli& cli, bool seconds_given)
 {
+  if (cli.op == "queue")
+    return run_queue(cli);
+  if (cli.proto == "beanstalk") {
+    fmt::print(stderr, "shoal-loadgen: error: --proto beanstalk needs --op queue\n");
+    return EX_USAGE;
+  }
   Config& c = cli.config;
   c.proto = cli.proto == "redis" ? Proto::redis : Proto::swarm;
   c.op = cli.op == "get" ? Op::get : Op::set;
