@@ -160,6 +160,27 @@ Async::send()
   uv_async_send(&m_state->handle);
 }
 
+struct Prepare::State {
+  uv_prepare_t handle{};
+  std::function<void()> fn;
+};
+
+Prepare::Prepare(Loop& loop, std::function<void()> fn) : m_state(new State)
+{
+  m_state->fn = std::move(fn);
+  uv_prepare_init(loop.get(), &m_state->handle);
+  m_state->handle.data = m_state;
+  uv_prepare_start(&m_state->handle,
+                   [](uv_prepare_t* h) { guarded(static_cast<State*>(h->data)->fn, "prepare"); });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&m_state->handle));
+}
+
+Prepare::~Prepare()
+{
+  uv_close(reinterpret_cast<uv_handle_t*>(&m_state->handle),
+           [](uv_handle_t* h) { delete static_cast<State*>(h->data); });
+}
+
 namespace {
 struct WorkRequest {
   uv_work_t req{};

@@ -85,6 +85,22 @@ private:
   State* m_state;
 };
 
+// Calls fn once per loop iteration, just before the loop waits for I/O: the place to hand
+// over what the iteration's callbacks gathered, once for all of them. Does not keep the
+// loop alive.
+class Prepare
+{
+public:
+  Prepare(Loop& loop, std::function<void()> fn);
+  Prepare(const Prepare&) = delete;
+  Prepare& operator=(const Prepare&) = delete;
+  ~Prepare();
+
+private:
+  struct State;
+  State* m_state;
+};
+
 // Runs work() on libuv's thread pool, then after() on the loop. work() must not touch loop
 // state; after() runs even if the loop is stopping (it is how results come back).
 void queue_work(Loop& loop, std::function<void()> work, std::function<void()> after);

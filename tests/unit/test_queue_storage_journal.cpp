@@ -103,6 +103,7 @@ bool
 wait_for(Store& store, std::uint64_t seq)
 {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  store.publish_journal(); // what the server's loop does once an iteration
   while (store.synced_seq() < seq) {
     if (std::chrono::steady_clock::now() > deadline)
       return false;

@@ -11,6 +11,11 @@
 namespace shoal::queuenode {
 
 namespace {
+// Entries handed over in the middle of a loop iteration once they are this large: an
+// iteration of a node serving 100 connections can last milliseconds, and the sync thread
+// should not wait for all of it. One lock per some 500 records costs nothing.
+constexpr std::size_t publish_bytes = 64 << 10;
+
 std::string
 parent_dir(const std::string& path)
 {
@@ -64,30 +69,43 @@ Journal::append(EntryType type, std::uint32_t queue, std::string_view data)
 {
   char prefix[13];
   encode_entry_prefix(prefix, type, queue, data);
-  bool first;
+  m_local.append(prefix, sizeof prefix);
+  m_local.append(data);
+  m_size += sizeof prefix + data.size();
+  ++m_appended;
+  if (m_local.size() >= publish_bytes)
+    publish(); // a busy loop iteration: let the sync thread start on this much now
+  return m_appended;
+}
+
+void
+Journal::publish()
+{
+  if (m_local.empty())
+    return;
+  bool wake;
   {
     std::lock_guard lock(m_mutex);
-    first = m_pending.empty();
-    if (first)
+    bool first = m_pending.empty();
+    if (first) {
       m_first_pending = std::chrono::steady_clock::now();
-    m_pending.append(prefix, sizeof prefix);
-    m_pending.append(data);
-    m_pending_seq = ++m_appended;
-    if (!first && m_pending.size() - data.size() - sizeof prefix < m_options.group_bytes &&
-        m_pending.size() >= m_options.group_bytes)
-      first = true; // crossed the group size: wake the thread early
+      m_pending.swap(m_local); // the sync thread's emptied buffer comes back as ours
+    } else {
+      m_pending.append(m_local);
+    }
+    m_pending_seq = m_appended;
+    wake = first || m_pending.size() >= m_options.group_bytes;
   }
-  m_size += sizeof prefix + data.size();
-  if (first)
+  m_local.clear();
+  if (wake)
     m_wake.notify_one();
-  return m_appended;
 }
 
 std::uint64_t
 Journal::backlog() const
 {
   std::lock_guard lock(m_mutex);
-  return m_pending.size();
+  return m_pending.size() + m_local.size();
 }
 
 core::Error
@@ -100,6 +118,7 @@ Journal::error() const
 void
 Journal::wait_synced(std::uint64_t seq)
 {
+  publish();
   std::unique_lock lock(m_mutex);
   m_synced_cv.wait(lock, [&] { return synced() >= seq || failed() || m_stop; });
 }
@@ -107,6 +126,8 @@ Journal::wait_synced(std::uint64_t seq)
 void
 Journal::stop(bool discard)
 {
+  if (!discard)
+    publish();
   {
     std::lock_guard lock(m_mutex);
     if (m_stop && !m_thread.joinable())

@@ -51,6 +51,8 @@ Node::open_store()
   if (!store)
     return store.take_error();
   m_store = std::move(*store);
+  if (m_store->durable())
+    m_publish = std::make_unique<net::Prepare>(m_loop, [this] { m_store->publish_journal(); });
   m_channels =
       std::make_unique<Channels>(*m_store, m_opts.max_subscribers, m_opts.subscriber_idle_ms);
   m_channels->adopt_loaded(now_ms());

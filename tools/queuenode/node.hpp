@@ -71,6 +71,7 @@ private:
   server::Pumper m_pumper;
   net::Async m_synced_async; // the journal's sync thread wakes the loop through it
   std::unique_ptr<Store> m_store;
+  std::unique_ptr<net::Prepare> m_publish; // durable mode: journal entries, once an iteration
   std::unique_ptr<Channels> m_channels;
   std::unordered_set<Session*> m_waiting; // sessions holding replies for the journal
   // Last of what the sessions use: destroying it closes them.

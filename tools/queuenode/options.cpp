@@ -39,7 +39,7 @@ add_options(CLI::App& app, Options& opts)
   app.add_flag("--durable", opts.durable,
                "journal every push and sync it to disk before acknowledging it");
   cfg::add_duration(app, "--sync-interval", opts.sync_interval_ms,
-                    "how long the journal gathers pushes before one sync (--durable)", "2ms");
+                    "how long the journal gathers pushes before one sync (--durable; 0: none)", "2ms");
   app.add_option("--credentials", opts.credentials,
                  "require HMAC authentication with the name:key lines of FILE")
       ->type_name("FILE");
@@ -92,9 +92,9 @@ finish_options(Options& opts)
   SHOAL_TRY(parse_channel_sizes(opts));
   if (opts.channel_size < 1024)
     return core::make_error(core::Errc::config, "--channel-size must be at least 1K");
-  if (opts.max_value == 0 || opts.stats_period_ms == 0 || opts.sync_interval_ms == 0)
+  if (opts.max_value == 0 || opts.stats_period_ms == 0)
     return core::make_error(core::Errc::config,
-                            "--max-value, --stats-period and --sync-interval must be positive");
+                            "--max-value and --stats-period must be positive");
   if (!opts.credentials.empty()) {
     auto loaded = crypto::load_credentials(opts.credentials);
     if (!loaded)

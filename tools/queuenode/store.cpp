@@ -270,6 +270,13 @@ Store::journal_backlog() const
 }
 
 void
+Store::publish_journal()
+{
+  if (m_journal)
+    m_journal->publish();
+}
+
+void
 Store::wait_synced()
 {
   if (m_journal)

@@ -106,6 +106,9 @@ public:
   bool journal_failed() const;
   core::Error journal_error() const;
 
+  // Durable mode: hands the journal entries of the changes made since the last call to the
+  // sync thread (the server calls it once per loop iteration; wait_synced() calls it too).
+  void publish_journal();
   // Durable mode: journal bytes appended but not yet written (throttle producers on it).
   std::uint64_t journal_backlog() const;
 

@@ -59,6 +59,7 @@ QueueEngine::QueueEngine(const QueueConfig& config,
     c.producer = i < producers;
     c.ring.resize(c.producer ? config.depth : 2 * config.depth);
     c.backoff_ns = config.backoff_min_us * 1000;
+    c.window = config.depth;
   }
   if (consumers > 0)
     m_seen.resize(config.ops);
@@ -179,11 +180,12 @@ QueueEngine::top_up_producer(Conn& c, std::uint64_t now)
   }
 }
 
-// Pops until depth are in flight, unless the consumer is backing off after an empty answer.
+// Pops until its window is in flight, unless the consumer is backing off after an empty
+// answer.
 void
 QueueEngine::top_up_consumer(Conn& c, std::uint64_t now)
 {
-  while (m_popping && c.backoff_until == 0 && c.main_ops < m_config.depth) {
+  while (m_popping && c.backoff_until == 0 && c.main_ops < c.window) {
     m_codec.encode_pop(c.out);
     queue(c, QueueOp::pop, now);
   }
@@ -301,6 +303,7 @@ void
 QueueEngine::on_popped(Conn& c, const QueueReply& reply, std::uint64_t now)
 {
   c.backoff_ns = m_config.backoff_min_us * 1000;
+  c.window = std::min<std::size_t>(2 * c.window, m_config.depth);
   if (m_config.proto == QueueProto::beanstalk) {
     m_codec.encode_delete(reply.job, c.out);
     queue(c, QueueOp::del, now);
@@ -321,12 +324,15 @@ QueueEngine::on_popped(Conn& c, const QueueReply& reply, std::uint64_t now)
   m_last_consume = now;
 }
 
-// The queue was empty: pop again only after a wait, doubling while the queue stays empty, so
-// that idle consumers do not take the CPU from the server and the producers.
+// The queue was empty: pop again only after a wait, doubling while the queue stays empty, and
+// with one pop in flight, doubling again with every record (as TCP's slow start), so that
+// idle consumers do not take the CPU from the server and the producers: a consumer at depth
+// 64 would otherwise get 64 empty answers per wait.
 void
 QueueEngine::on_empty(Conn& c, std::uint64_t now)
 {
   ++m_out.empty_polls;
+  c.window = 1;
   if (c.backoff_until == 0) {
     c.backoff_until = now + c.backoff_ns;
     ++m_backing_off;

@@ -55,6 +55,7 @@ private:
     std::size_t main_ops = 0;        // pushes or pops in flight: what depth bounds
     std::uint64_t backoff_until = 0; // consumer: no new pop before this (ns)
     std::uint64_t backoff_ns = 0;    // consumer: the next wait after an empty answer
+    std::size_t window = 1;          // consumer: pops it may have in flight (up to depth)
     bool polling_out = false;
   };
 
