@@ -39,7 +39,7 @@ add_options(CLI::App& app, Options& opts)
   app.add_flag("--durable", opts.durable,
                "journal every push and sync it to disk before acknowledging it");
   cfg::add_duration(app, "--sync-interval", opts.sync_interval_ms,
-                    "how long the journal gathers pushes before one sync (--durable; 0: none)", "2ms");
+                    "how long the journal gathers pushes before one sync (--durable; 0: none)", "1ms");
   app.add_option("--credentials", opts.credentials,
                  "require HMAC authentication with the name:key lines of FILE")
       ->type_name("FILE");

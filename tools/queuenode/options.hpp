@@ -28,7 +28,7 @@ struct Options {
   std::size_t max_subscribers = 16;          // subscribers per channel
   std::uint64_t subscriber_idle_ms = 24ULL * 3600 * 1000; // drop a subscription unused so long
   bool durable = false;                              // journal every push, fsync before the reply
-  std::uint64_t sync_interval_ms = 2;                // group commit interval of the journal
+  std::uint64_t sync_interval_ms = 1;                // group commit interval of the journal
   std::string credentials;                           // name:key file; set = authentication required
   std::optional<crypto::Credentials> credential_map; // loaded from credentials
   std::size_t connection_limit = 5000;
