@@ -39,7 +39,8 @@ add_options(CLI::App& app, Options& opts)
   app.add_flag("--durable", opts.durable,
                "journal every push and sync it to disk before acknowledging it");
   cfg::add_duration(app, "--sync-interval", opts.sync_interval_ms,
-                    "how long the journal gathers pushes before one sync (--durable; 0: none)", "1ms");
+                    "how long the journal gathers pushes before one sync (--durable; 0: none)",
+                    "1ms");
   app.add_option("--credentials", opts.credentials,
                  "require HMAC authentication with the name:key lines of FILE")
       ->type_name("FILE");
@@ -93,8 +94,7 @@ finish_options(Options& opts)
   if (opts.channel_size < 1024)
     return core::make_error(core::Errc::config, "--channel-size must be at least 1K");
   if (opts.max_value == 0 || opts.stats_period_ms == 0)
-    return core::make_error(core::Errc::config,
-                            "--max-value and --stats-period must be positive");
+    return core::make_error(core::Errc::config, "--max-value and --stats-period must be positive");
   if (!opts.credentials.empty()) {
     auto loaded = crypto::load_credentials(opts.credentials);
     if (!loaded)
