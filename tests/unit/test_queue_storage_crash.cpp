@@ -67,6 +67,7 @@ child(const std::string& dir, int out)
                            "D " + std::to_string(number_of(value)) + "\n");
     if ((*store)->checkpoint_due() && !(*store)->checkpoint().ok())
       ::_exit(5);
+    (*store)->publish_journal(); // as the server's loop does once an iteration
     std::uint64_t synced = (*store)->synced_seq();
     while (!pending.empty() && pending.front().first <= synced) {
       lines += pending.front().second;

@@ -268,6 +268,7 @@ TEST_CASE("journal: a failed write is reported and a checkpoint recovers", "[que
     REQUIRE(wait_for(*store, seq_a));
     disk.failing = true;
     seq_b = queue.push("B").seq;
+    store->publish_journal(); // what the server's loop does once an iteration
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (!store->journal_failed() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::microseconds(100));
