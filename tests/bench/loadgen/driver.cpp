@@ -2,52 +2,28 @@
 // (send time and key) are a ring: the oldest one belongs to the next reply.
 #include "driver.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+#include "tcp.hpp"
+
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <vector>
 
 namespace shoal::bench {
 
 namespace {
 
-std::uint64_t
-now_ns()
-{
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-std::uint64_t
-to_ns(double seconds)
-{
-  return static_cast<std::uint64_t>(seconds * 1e9);
-}
-
 struct Sent {
   std::uint64_t ns = 0; // when it was queued, just before the send() that carried it
   std::uint64_t key = 0;
 };
 
-struct Conn {
-  int fd = -1;
-  std::string out; // requests not yet accepted by the kernel, from out_off on
-  std::size_t out_off = 0;
-  std::string in;         // the start of a reply whose end has not arrived yet
+struct Conn : Socket {
   std::vector<Sent> sent; // ring of the requests in flight
   std::size_t head = 0;   // oldest request in flight
   std::size_t inflight = 0;
-  bool polling_out = false; // EPOLLOUT is armed: out has bytes the kernel did not take
 };
 
 class Engine
@@ -75,7 +51,6 @@ public:
 
 private:
   bool connect_all();
-  bool connect_one(const sockaddr_in& addr, std::uint32_t index);
   void top_up(Conn& c, std::uint64_t now);
   void flush(Conn& c);
   void on_readable(Conn& c);
@@ -135,44 +110,26 @@ Engine::run()
 bool
 Engine::connect_all()
 {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(m_config.port);
-  if (inet_pton(AF_INET, m_config.host.c_str(), &addr.sin_addr) != 1) {
-    fail("not an IPv4 address: " + m_config.host);
-    return false;
-  }
   m_epoll = epoll_create1(EPOLL_CLOEXEC);
   if (m_epoll < 0) {
     fail(std::string("epoll_create1: ") + std::strerror(errno));
     return false;
   }
   m_conns.resize(m_config.conns);
-  for (std::uint32_t i = 0; i < m_config.conns; ++i)
-    if (!connect_one(addr, i))
+  for (std::uint32_t i = 0; i < m_config.conns; ++i) {
+    Conn& c = m_conns[i];
+    c.sent.resize(m_config.depth);
+    std::string error;
+    c.fd = connect_tcp(m_config.host, m_config.port, error);
+    if (c.fd < 0) {
+      fail(error);
       return false;
-  return true;
-}
-
-// Blocking connect (loopback: immediate), then non-blocking I/O with Nagle off.
-bool
-Engine::connect_one(const sockaddr_in& addr, std::uint32_t index)
-{
-  Conn& c = m_conns[index];
-  c.sent.resize(m_config.depth);
-  c.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (c.fd < 0 || connect(c.fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    fail("connect to " + m_config.host + ":" + std::to_string(m_config.port) + ": " +
-         std::strerror(errno));
-    return false;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = i;
+    epoll_ctl(m_epoll, EPOLL_CTL_ADD, c.fd, &ev);
   }
-  int one = 1;
-  setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u32 = index;
-  epoll_ctl(m_epoll, EPOLL_CTL_ADD, c.fd, &ev);
   return true;
 }
 
@@ -198,49 +155,24 @@ Engine::top_up(Conn& c, std::uint64_t now)
 void
 Engine::flush(Conn& c)
 {
-  while (c.out_off < c.out.size()) {
-    ssize_t n = send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && errno == EAGAIN)
-      break;
-    if (n < 0)
-      return fail(std::string("send: ") + std::strerror(errno));
-    c.out_off += static_cast<std::size_t>(n);
-  }
-  bool pending = c.out_off < c.out.size();
-  if (!pending) {
-    c.out.clear();
-    c.out_off = 0;
-  }
-  if (pending != c.polling_out) {
-    epoll_event ev{};
-    ev.events = pending ? EPOLLIN | EPOLLOUT : EPOLLIN;
-    ev.data.u32 = static_cast<std::uint32_t>(&c - m_conns.data());
-    epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
-    c.polling_out = pending;
-  }
+  if (auto error = flush_socket(m_epoll, static_cast<std::uint32_t>(&c - m_conns.data()), c);
+      !error.empty())
+    fail(error);
 }
 
 // One read per readiness event (level-triggered: epoll reports what is left next time).
 void
 Engine::on_readable(Conn& c)
 {
-  ssize_t n = read(c.fd, m_scratch.data(), m_scratch.size());
-  if (n < 0 && (errno == EAGAIN || errno == EINTR))
-    return;
-  if (n <= 0)
-    return fail(n == 0 ? "the server closed a connection"
-                       : std::string("read: ") + std::strerror(errno));
-  std::uint64_t now = now_ns();
-  std::string_view got(m_scratch.data(), static_cast<std::size_t>(n));
-  if (c.in.empty()) { // the usual case: parse in place, keep only a partial reply
-    std::size_t used = consume(c, got, now);
-    c.in.assign(got.substr(used));
-  } else {
-    c.in.append(got);
-    c.in.erase(0, consume(c, c.in, now));
-  }
+  std::uint64_t now = 0; // when the replies came: just after the read that brought them
+  auto error = read_socket(c, m_scratch, [&](std::string_view in) {
+    now = now_ns();
+    return consume(c, in, now);
+  });
+  if (!error.empty())
+    return fail(error);
+  if (now == 0)
+    return; // nothing to read after all
   top_up(c, now);
   flush(c);
 }

@@ -23,21 +23,6 @@ namespace {
 constexpr std::uint64_t idle_wait_ns = 100'000'000; // epoll timeout with nobody backing off
 constexpr double reply_grace_seconds = 5; // after the drain: how long replies in flight may take
 
-std::uint64_t
-now_ns()
-{
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-std::uint64_t
-to_ns(double seconds)
-{
-  return static_cast<std::uint64_t>(seconds * 1e9);
-}
-
 double
 seconds_between(std::uint64_t from, std::uint64_t to)
 {
@@ -205,49 +190,24 @@ QueueEngine::queue(Conn& c, QueueOp op, std::uint64_t now)
 void
 QueueEngine::flush(Conn& c)
 {
-  while (c.out_off < c.out.size()) {
-    ssize_t n = send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && errno == EAGAIN)
-      break;
-    if (n < 0)
-      return fail(std::string("send: ") + std::strerror(errno));
-    c.out_off += static_cast<std::size_t>(n);
-  }
-  bool pending = c.out_off < c.out.size();
-  if (!pending) {
-    c.out.clear();
-    c.out_off = 0;
-  }
-  if (pending != c.polling_out) {
-    epoll_event ev{};
-    ev.events = pending ? EPOLLIN | EPOLLOUT : EPOLLIN;
-    ev.data.u32 = static_cast<std::uint32_t>(&c - m_conns.data());
-    epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
-    c.polling_out = pending;
-  }
+  if (auto error = flush_socket(m_epoll, static_cast<std::uint32_t>(&c - m_conns.data()), c);
+      !error.empty())
+    fail(error);
 }
 
 // One read per readiness event (level-triggered: epoll reports what is left next time).
 void
 QueueEngine::on_readable(Conn& c)
 {
-  ssize_t n = read(c.fd, m_scratch.data(), m_scratch.size());
-  if (n < 0 && (errno == EAGAIN || errno == EINTR))
-    return;
-  if (n <= 0)
-    return fail(n == 0 ? "the server closed a connection"
-                       : std::string("read: ") + std::strerror(errno));
-  std::uint64_t now = now_ns();
-  std::string_view got(m_scratch.data(), static_cast<std::size_t>(n));
-  if (c.in.empty()) { // the usual case: parse in place, keep only a partial reply
-    std::size_t used = consume(c, got, now);
-    c.in.assign(got.substr(used));
-  } else {
-    c.in.append(got);
-    c.in.erase(0, consume(c, c.in, now));
-  }
+  std::uint64_t now = 0; // when the replies came: just after the read that brought them
+  auto error = read_socket(c, m_scratch, [&](std::string_view in) {
+    now = now_ns();
+    return consume(c, in, now);
+  });
+  if (!error.empty())
+    return fail(error);
+  if (now == 0)
+    return; // nothing to read after all
   top_up(c, now);
   flush(c);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "queue_driver.hpp"
+#include "tcp.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -43,12 +44,8 @@ private:
     QueueOp op = QueueOp::push;
     std::uint64_t ns = 0;
   };
-  struct Conn {
-    int fd = -1;
+  struct Conn : Socket {
     bool producer = true;
-    std::string out; // requests not yet taken by the kernel, from out_off on
-    std::size_t out_off = 0;
-    std::string in;         // the start of a reply whose end has not arrived yet
     std::vector<Sent> ring; // requests in flight, oldest at head (replies come in order)
     std::size_t head = 0;
     std::size_t inflight = 0;        // all requests (a consumer's deletes included)
@@ -56,7 +53,6 @@ private:
     std::uint64_t backoff_until = 0; // consumer: no new pop before this (ns)
     std::uint64_t backoff_ns = 0;    // consumer: the next wait after an empty answer
     std::size_t window = 1;          // consumer: pops it may have in flight (up to depth)
-    bool polling_out = false;
   };
 
   bool done() const;
