@@ -10,9 +10,7 @@ void
 add_options(CLI::App& app, Options& opts)
 {
   cfg::add_common_options(app, opts.common);
-  app.add_option("--listen", opts.listen, "address to serve on, HOST:PORT (port 0: any free port)")
-      ->required()
-      ->type_name("HOST:PORT");
+  server::add_listen_option(app, opts);
   app.add_option("--data-dir", opts.data_dir, "directory of the dump files")
       ->capture_default_str()
       ->type_name("DIR");
@@ -37,45 +35,23 @@ add_options(CLI::App& app, Options& opts)
   cfg::add_duration(app, "--dump-period", opts.dump_period_ms,
                     "also dump every channel this often, from a snapshot; 0: only at shutdown",
                     "0");
-  app.add_option("--credentials", opts.credentials,
-                 "require HMAC authentication with the name:key lines of FILE")
-      ->type_name("FILE");
   app.add_option("--peer-name", opts.peer_name,
                  "authenticate to the nodes a Redistribute sends records to as NAME (a name of "
                  "the credentials file)")
       ->type_name("NAME");
-  app.add_option("--connection-limit", opts.connection_limit, "refuse connections beyond this")
-      ->capture_default_str()
-      ->type_name("N");
-  app.add_option("--backlog", opts.backlog, "listen backlog")
-      ->capture_default_str()
-      ->type_name("N");
-  app.add_option("--stats-log", opts.stats_log, "append stats lines to FILE (- : stderr)")
-      ->capture_default_str()
-      ->type_name("FILE");
-  cfg::add_duration(app, "--stats-period", opts.stats_period_ms,
-                    "how often to write the stats line", "30s");
+  server::add_serve_options(app, opts);
   app.add_flag("--lock-memory", opts.lock_memory, "lock the process memory (mlockall)");
 }
 
 core::Status
 finish_options(Options& opts)
 {
-  auto endpoint = net::parse_endpoint(opts.listen);
-  if (!endpoint)
-    return endpoint.take_error();
-  opts.endpoint = *endpoint;
-  if (!opts.credentials.empty()) {
-    auto loaded = crypto::load_credentials(opts.credentials);
-    if (!loaded)
-      return core::make_error(core::Errc::config, "--credentials: " + loaded.error().message);
-    opts.credential_map = std::move(*loaded);
-    if (!opts.peer_name.empty() && !opts.credential_map->count(opts.peer_name))
-      return core::make_error(core::Errc::config,
-                              "--peer-name " + opts.peer_name + " is not in " + opts.credentials);
-  } else if (!opts.peer_name.empty()) {
+  SHOAL_TRY(server::finish_serve_options(opts));
+  if (!opts.peer_name.empty() && !opts.credential_map)
     return core::make_error(core::Errc::config, "--peer-name needs --credentials");
-  }
+  if (!opts.peer_name.empty() && !opts.credential_map->count(opts.peer_name))
+    return core::make_error(core::Errc::config,
+                            "--peer-name " + opts.peer_name + " is not in " + opts.credentials);
   auto range = proto::parse_hash_range(opts.range_text);
   if (!range)
     return range.take_error();
@@ -83,8 +59,6 @@ finish_options(Options& opts)
   opts.out_of_range = opts.out_of_range_text == "fatal"    ? OutOfRange::fatal
                       : opts.out_of_range_text == "ignore" ? OutOfRange::ignore
                                                            : OutOfRange::load;
-  if (opts.stats_period_ms == 0)
-    return core::make_error(core::Errc::config, "--stats-period must be positive");
   return {};
 }
 

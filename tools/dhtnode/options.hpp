@@ -1,10 +1,9 @@
 // dhtnode's option table: every setting, as a --flag and as a config-file name.
 #pragma once
 
-#include "crypto/credentials.hpp"
+#include "server/serve_options.hpp"
 
 #include "cfg/common.hpp"
-#include "net/endpoint.hpp"
 #include "proto/hash_range.hpp"
 
 #include <cstdint>
@@ -16,10 +15,8 @@ namespace shoal::dhtnode {
 // What to do with records of a dump file that lie outside the node's range (at start-up).
 enum class OutOfRange { load, fatal, ignore };
 
-struct Options {
+struct Options : server::ServeOptions {
   cfg::CommonOptions common;
-  std::string listen;            // HOST:PORT; port 0 picks a free port
-  net::Endpoint endpoint;        // parsed listen
   std::string data_dir = "data"; // dump files (<channel>.tcm) and deleted/
   std::string range_text = "0x0000000000000000:0xffffffffffffffff";
   proto::HashRange range;               // parsed range_text
@@ -30,13 +27,7 @@ struct Options {
   std::uint64_t abort_after_out_of_range = 10'000; // all-out-of-range records before giving up
   bool load_damaged = false;                       // load the readable part of a damaged dump file
   std::uint64_t dump_period_ms = 0;                // periodic snapshot dumps; 0 = only at shutdown
-  std::string credentials;                         // name:key file; set = authentication required
-  std::string peer_name; // authenticate to other nodes (Redistribute) as this credential
-  std::optional<crypto::Credentials> credential_map; // loaded from credentials
-  std::size_t connection_limit = 5000;
-  int backlog = 2048;
-  std::string stats_log = "-"; // "-" = stderr, "" = none
-  std::uint64_t stats_period_ms = 30'000;
+  std::string peer_name;    // authenticate to other nodes (Redistribute) as this credential
   bool lock_memory = false; // mlockall so that the records never swap
 };
 

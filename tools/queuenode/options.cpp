@@ -14,9 +14,7 @@ void
 add_options(CLI::App& app, Options& opts)
 {
   cfg::add_common_options(app, opts.common);
-  app.add_option("--listen", opts.listen, "address to serve on, HOST:PORT (port 0: any free port)")
-      ->required()
-      ->type_name("HOST:PORT");
+  server::add_listen_option(app, opts);
   app.add_option("--data-dir", opts.data_dir, "directory of the queue files")
       ->capture_default_str()
       ->type_name("DIR");
@@ -41,20 +39,7 @@ add_options(CLI::App& app, Options& opts)
   cfg::add_duration(app, "--sync-interval", opts.sync_interval_ms,
                     "how long the journal gathers pushes before one sync (--durable; 0: none)",
                     "1ms");
-  app.add_option("--credentials", opts.credentials,
-                 "require HMAC authentication with the name:key lines of FILE")
-      ->type_name("FILE");
-  app.add_option("--connection-limit", opts.connection_limit, "refuse connections beyond this")
-      ->capture_default_str()
-      ->type_name("N");
-  app.add_option("--backlog", opts.backlog, "listen backlog")
-      ->capture_default_str()
-      ->type_name("N");
-  app.add_option("--stats-log", opts.stats_log, "append stats lines to FILE (- : stderr)")
-      ->capture_default_str()
-      ->type_name("FILE");
-  cfg::add_duration(app, "--stats-period", opts.stats_period_ms,
-                    "how often to write the stats line", "30s");
+  server::add_serve_options(app, opts);
 }
 
 namespace {
@@ -86,21 +71,12 @@ parse_channel_sizes(Options& opts)
 core::Status
 finish_options(Options& opts)
 {
-  auto endpoint = net::parse_endpoint(opts.listen);
-  if (!endpoint)
-    return endpoint.take_error();
-  opts.endpoint = *endpoint;
+  SHOAL_TRY(server::finish_serve_options(opts));
   SHOAL_TRY(parse_channel_sizes(opts));
   if (opts.channel_size < 1024)
     return core::make_error(core::Errc::config, "--channel-size must be at least 1K");
-  if (opts.max_value == 0 || opts.stats_period_ms == 0)
-    return core::make_error(core::Errc::config, "--max-value and --stats-period must be positive");
-  if (!opts.credentials.empty()) {
-    auto loaded = crypto::load_credentials(opts.credentials);
-    if (!loaded)
-      return core::make_error(core::Errc::config, "--credentials: " + loaded.error().message);
-    opts.credential_map = std::move(*loaded);
-  }
+  if (opts.max_value == 0)
+    return core::make_error(core::Errc::config, "--max-value must be positive");
   return {};
 }
 
