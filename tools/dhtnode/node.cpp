@@ -3,7 +3,7 @@
 
 #include "dump_files.hpp"
 #include "redistribute.hpp"
-#include "server/announce.hpp"
+#include "server/listen.hpp"
 #include "session.hpp"
 
 #include "core/clock.hpp"
@@ -61,18 +61,15 @@ Node::load()
 core::Status
 Node::listen()
 {
-  net::ConnectionLimits limits;
   // A whole PutBatch is buffered before it is read: the input bound must hold the largest.
-  limits.max_input = std::max<std::size_t>(limits.max_input, m_limits.max_batch + 64 * 1024);
-  m_server = std::make_unique<net::TcpServer>(
-      m_loop, [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); },
-      limits);
-  m_server->set_connection_limit(m_opts.connection_limit);
-  auto bound = m_server->listen(m_opts.endpoint, m_opts.backlog);
-  if (!bound)
-    return bound.take_error();
-  m_endpoint = *bound;
-  server::announce_listening(m_endpoint, "range " + m_range.str());
+  auto listening = server::listen_and_announce(
+      m_loop, m_opts,
+      [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); },
+      m_limits.max_batch + 64 * 1024, "range " + m_range.str());
+  if (!listening)
+    return listening.take_error();
+  m_server = std::move(listening->server);
+  m_endpoint = listening->bound;
   return {};
 }
 

@@ -1,7 +1,7 @@
 // Node: start-up, the listening server, housekeeping, durable acknowledgements and shutdown.
 #include "node.hpp"
 
-#include "server/announce.hpp"
+#include "server/listen.hpp"
 #include "session.hpp"
 
 #include "core/clock.hpp"
@@ -68,19 +68,16 @@ Node::open_store()
 core::Status
 Node::listen()
 {
-  net::ConnectionLimits limits;
   // A whole record is buffered before it is stored: the input bound must hold the largest
   // (with its channel names), plus the read that may follow it while a Produce is held back.
-  limits.max_input = std::max<std::size_t>(limits.max_input, m_opts.max_value + 256 * 1024);
-  m_server = std::make_unique<net::TcpServer>(
-      m_loop, [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); },
-      limits);
-  m_server->set_connection_limit(m_opts.connection_limit);
-  auto bound = m_server->listen(m_opts.endpoint, m_opts.backlog);
-  if (!bound)
-    return bound.take_error();
-  m_endpoint = *bound;
-  server::announce_listening(m_endpoint, m_opts.data_dir + (m_opts.durable ? " (durable)" : ""));
+  auto listening = server::listen_and_announce(
+      m_loop, m_opts,
+      [this](net::Connection& conn) { return std::make_unique<Session>(*this, conn); },
+      m_opts.max_value + 256 * 1024, m_opts.data_dir + (m_opts.durable ? " (durable)" : ""));
+  if (!listening)
+    return listening.take_error();
+  m_server = std::move(listening->server);
+  m_endpoint = listening->bound;
   return {};
 }
 
