@@ -2,6 +2,7 @@
 // decoder and the encoder both walk that list, so the two sides cannot drift apart.
 #include "proto/queue_request.hpp"
 
+#include "proto/decode_step.hpp"
 #include "proto/wire.hpp"
 
 namespace shoal::proto {
@@ -45,40 +46,12 @@ has_value(Shape s)
   return s == Shape::channel_value || s == Shape::channels_value;
 }
 
-// Progress of one decoding step; anything but ok ends the request.
-enum class Step { ok, need_more, oversize, malformed };
-
-// A channel name: too long means the peer is not speaking the protocol.
-Step
-field(WireReader& in, std::string_view& out, std::uint64_t max_len)
-{
-  switch (in.array(out, max_len)) {
-  case ArrayStatus::ok: return Step::ok;
-  case ArrayStatus::need_more: return Step::need_more;
-  case ArrayStatus::too_long: return Step::malformed;
-  }
-  return Step::malformed;
-}
-
-// A value: too long is refused but skippable (spec §5.1) up to max_discard.
-Step
-payload(WireReader& in, std::string_view& out, const QueueDecodeLimits& limits)
-{
-  switch (in.array(out, limits.max_value)) {
-  case ArrayStatus::ok: return Step::ok;
-  case ArrayStatus::need_more: return Step::need_more;
-  case ArrayStatus::too_long:
-    return in.announced() <= limits.max_discard ? Step::oversize : Step::malformed;
-  }
-  return Step::malformed;
-}
-
 Step
 decode_list(WireReader& in, const QueueDecodeLimits& limits, QueueRequest& out)
 {
   for (;;) {
     std::string_view name;
-    if (Step s = field(in, name, limits.max_channel); s != Step::ok)
+    if (Step s = decode_field(in, name, limits.max_channel); s != Step::ok)
       return s;
     if (name.empty())
       return Step::ok;
@@ -94,11 +67,11 @@ decode_fields(WireReader& in, const QueueDecodeLimits& limits, QueueRequest& out
   Shape shape = shape_of(out.command);
   Step s = Step::ok;
   if (shape == Shape::channel || shape == Shape::channel_value)
-    s = field(in, out.channel, limits.max_channel);
+    s = decode_field(in, out.channel, limits.max_channel);
   if (s == Step::ok && has_list(shape))
     s = decode_list(in, limits, out);
   if (s == Step::ok && has_value(shape))
-    s = payload(in, out.value, limits);
+    s = decode_payload(in, out.value, limits.max_value, limits.max_discard);
   return s;
 }
 
@@ -108,18 +81,6 @@ reset(QueueRequest& out, QueueCommand command)
   out.command = command;
   out.channel = out.value = {};
   out.channels.clear();
-}
-
-DecodeResult
-result(Step step, const WireReader& in)
-{
-  switch (step) {
-  case Step::ok: return {DecodeStatus::complete, in.consumed(), 0};
-  case Step::need_more: return {DecodeStatus::need_more, 0, 0};
-  case Step::oversize: return {DecodeStatus::oversize, in.consumed(), in.announced()};
-  case Step::malformed: break;
-  }
-  return {DecodeStatus::malformed, 0, 0};
 }
 
 } // namespace
@@ -134,7 +95,7 @@ decode_queue_request(std::string_view input, const QueueDecodeLimits& limits, Qu
   if (!known_queue_command(code))
     return {DecodeStatus::malformed, 0, 0};
   reset(out, static_cast<QueueCommand>(code));
-  return result(decode_fields(in, limits, out), in);
+  return decode_result(decode_fields(in, limits, out), in);
 }
 
 void
@@ -160,7 +121,7 @@ decode_produce_item(std::string_view input,
                     std::string_view& value)
 {
   WireReader in(input);
-  return result(payload(in, value, limits), in);
+  return decode_result(decode_payload(in, value, limits.max_value, limits.max_discard), in);
 }
 
 void

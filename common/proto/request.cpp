@@ -3,6 +3,7 @@
 #include "proto/request.hpp"
 
 #include "core/hex.hpp"
+#include "proto/decode_step.hpp"
 #include "proto/wire.hpp"
 
 namespace shoal::proto {
@@ -57,34 +58,6 @@ has_value(Shape s)
   return s == Shape::channel_key_value || s == Shape::channel_value;
 }
 
-// Progress of one decoding step; anything but ok ends the request.
-enum class Step { ok, need_more, oversize, malformed };
-
-// A bounded field (channel, key, address): too long means the peer is not speaking the protocol.
-Step
-field(WireReader& in, std::string_view& out, std::uint64_t max_len)
-{
-  switch (in.array(out, max_len)) {
-  case ArrayStatus::ok: return Step::ok;
-  case ArrayStatus::need_more: return Step::need_more;
-  case ArrayStatus::too_long: return Step::malformed;
-  }
-  return Step::malformed;
-}
-
-// The last field of Put/GetAllFilter/PutBatch: too long is refused but skippable (spec §5.1).
-Step
-payload(WireReader& in, std::string_view& out, std::uint64_t max_len, const DecodeLimits& limits)
-{
-  switch (in.array(out, max_len)) {
-  case ArrayStatus::ok: return Step::ok;
-  case ArrayStatus::need_more: return Step::need_more;
-  case ArrayStatus::too_long:
-    return in.announced() <= limits.max_discard ? Step::oversize : Step::malformed;
-  }
-  return Step::malformed;
-}
-
 Step
 decode_nodes(WireReader& in, const DecodeLimits& limits, Request& out)
 {
@@ -92,7 +65,7 @@ decode_nodes(WireReader& in, const DecodeLimits& limits, Request& out)
     return Step::need_more;
   for (;;) {
     std::string_view address;
-    if (Step s = field(in, address, max_address_length); s != Step::ok)
+    if (Step s = decode_field(in, address, max_address_length); s != Step::ok)
       return s;
     if (address.empty())
       return Step::ok;
@@ -112,12 +85,12 @@ decode_fields(WireReader& in, const DecodeLimits& limits, Request& out)
   Shape shape = shape_of(out.command);
   Step s = Step::ok;
   if (has_channel(shape))
-    s = field(in, out.channel, limits.max_channel);
+    s = decode_field(in, out.channel, limits.max_channel);
   if (s == Step::ok && has_key(shape))
-    s = field(in, out.key, limits.max_key);
+    s = decode_field(in, out.key, limits.max_key);
   if (s == Step::ok && has_value(shape)) {
     std::size_t max_len = out.command == Command::put_batch ? limits.max_batch : limits.max_value;
-    s = payload(in, out.value, max_len, limits);
+    s = decode_payload(in, out.value, max_len, limits.max_discard);
   }
   if (s == Step::ok && shape == Shape::redistribute)
     s = decode_nodes(in, limits, out);
@@ -145,13 +118,7 @@ decode_request(std::string_view input, const DecodeLimits& limits, Request& out)
   if (!known_command(code))
     return {DecodeStatus::malformed, 0, 0};
   reset(out, static_cast<Command>(code));
-  switch (decode_fields(in, limits, out)) {
-  case Step::ok: return {DecodeStatus::complete, in.consumed(), 0};
-  case Step::need_more: return {DecodeStatus::need_more, 0, 0};
-  case Step::oversize: return {DecodeStatus::oversize, in.consumed(), in.announced()};
-  case Step::malformed: break;
-  }
-  return {DecodeStatus::malformed, 0, 0};
+  return decode_result(decode_fields(in, limits, out), in);
 }
 
 void
