@@ -3,6 +3,7 @@
 #pragma once
 
 #include "store.hpp"
+#include "temp_dir.hpp"
 
 #include "core/log.hpp"
 
@@ -20,36 +21,7 @@
 namespace qtest {
 
 using namespace shoal::queuenode;
-
-// A fresh directory (under base), removed with everything in it at the end of the test.
-class TempDir
-{
-public:
-  explicit TempDir(const std::string& base = "/tmp")
-  {
-    std::string name = base + "/shoal-qstore-XXXXXX";
-    REQUIRE(::mkdtemp(name.data()) != nullptr);
-    m_path = name;
-  }
-  ~TempDir() { std::filesystem::remove_all(m_path); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return m_path; }
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-
-  // The names of the files in the directory.
-  std::set<std::string> names() const
-  {
-    std::set<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(m_path))
-      out.insert(e.path().filename().string());
-    return out;
-  }
-
-private:
-  std::string m_path;
-};
+using testutil::TempDir;
 
 // Keeps warnings out of the test output for one scope (the tests check the load reports).
 class QuietLog

@@ -5,6 +5,7 @@
 #include "dump_stats.hpp"
 #include "fake_dht_node.hpp"
 #include "schedule.hpp"
+#include "temp_dir.hpp"
 
 #include "core/hex.hpp"
 #include "store/atomic_file.hpp"
@@ -138,33 +139,7 @@ TEST_CASE("dhtdump: stats", "[dhtdump]")
 }
 
 namespace {
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class DumpDir
-{
-public:
-  DumpDir()
-  {
-    char name[] = "/tmp/shoal-dhtdump-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    m_path = name;
-  }
-  ~DumpDir() { std::filesystem::remove_all(m_path); }
-  DumpDir(const DumpDir&) = delete;
-  DumpDir& operator=(const DumpDir&) = delete;
-
-  const std::string& path() const { return m_path; }
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-  std::set<std::string> names() const
-  {
-    std::set<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(m_path))
-      out.insert(e.path().filename().string());
-    return out;
-  }
-
-private:
-  std::string m_path;
-};
+using DumpDir = testutil::TempDir;
 
 // The records of a dump file, key -> value.
 std::map<std::uint64_t, std::string>

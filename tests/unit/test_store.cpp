@@ -1,5 +1,7 @@
 // Unit tests for common/store: AtomicFile crash safety and the .tcm dump format (bit-exact
 // writer, bounds-checked reader on truncated and corrupt files).
+#include "temp_dir.hpp"
+
 #include "core/hex.hpp"
 #include "store/atomic_file.hpp"
 #include "store/tcm.hpp"
@@ -23,33 +25,7 @@ using namespace shoal::store;
 
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir
-{
-public:
-  TempDir()
-  {
-    char name[] = "/tmp/shoal-store-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    m_path = name;
-  }
-  ~TempDir() { std::filesystem::remove_all(m_path); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-
-  std::set<std::string> names() const
-  {
-    std::set<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(m_path))
-      out.insert(e.path().filename().string());
-    return out;
-  }
-
-private:
-  std::string m_path;
-};
+using testutil::TempDir;
 
 // Installs a write hook for one scope: the fail_at-th call (1-based) fails with ENOSPC.
 class FailingWrites
