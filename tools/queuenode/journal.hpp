@@ -66,7 +66,8 @@ public:
   // Loop thread: bytes of the file once everything appended is written.
   std::uint64_t size() const { return m_size; }
 
-  // Loop thread: bytes appended but not yet written (a backlog to throttle producers on).
+  // Loop thread: bytes appended but not yet written (nothing throttles on it yet; see the note
+  // in queuenode(8) BUGS).
   std::uint64_t backlog() const;
 
   // Every entry up to this sequence number is durable.

@@ -109,7 +109,7 @@ public:
   // Durable mode: hands the journal entries of the changes made since the last call to the
   // sync thread (the server calls it once per loop iteration; wait_synced() calls it too).
   void publish_journal();
-  // Durable mode: journal bytes appended but not yet written (throttle producers on it).
+  // Durable mode: journal bytes appended but not yet written.
   std::uint64_t journal_backlog() const;
 
   // Durable mode: true when checkpoint() should run: the journal is large compared with the
