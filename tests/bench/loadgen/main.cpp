@@ -50,6 +50,9 @@ add_queue_options(CLI::App& app, shoal::bench::QueueConfig& q)
   app.add_option("--backoff-max-us", q.backoff_max_us,
                  "queue: ... doubling on every empty answer, up to this")
       ->capture_default_str();
+  app.add_flag("--stream", q.stream,
+               "queue, swarm only: consumers take records from a Consume stream instead of "
+               "polling with Pop");
   app.add_option("--threads", q.threads, "queue: 2 runs producers and consumers on two threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 2));
@@ -185,11 +188,12 @@ print_queue(const Cli& cli, const shoal::bench::QueueOutcome& out, const CpuUse&
 {
   const shoal::bench::QueueConfig& q = cli.queue;
   double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
-  fmt::print("proto={} op=queue producers={} consumers={} depth={} value_size={} threads={} "
+  fmt::print("proto={} op=queue producers={} consumers={} consume={} depth={} value_size={} threads={} "
              "pushed={} consumed={} left={} empty_polls={} duplicates={} errors={} push_s={:.3f} "
              "consume_s={:.3f} wall_s={:.3f} pushed_per_s={:.0f} consumed_per_s={:.0f} "
              "p50_us={:.1f} p99_us={:.1f} ",
-             cli.proto, q.producers, q.consumers, q.depth, q.value_size, q.threads, out.pushed,
+             cli.proto, q.producers, q.consumers, q.stream ? "stream" : "poll", q.depth,
+             q.value_size, q.threads, out.pushed,
              out.consumed, out.left(), out.empty_polls, out.duplicates, out.errors,
              out.push_seconds, out.consume_seconds, wall, rate(out.pushed, out.push_seconds),
              rate(out.consumed, out.consume_seconds),
@@ -219,6 +223,10 @@ run_queue(Cli& cli)
   q.value_size = c.value_size;
   q.ops = c.ops;
   q.seconds = c.seconds;
+  if (q.stream && q.proto != shoal::bench::QueueProto::swarm) {
+    fmt::print(stderr, "shoal-loadgen: error: --stream needs --proto swarm\n");
+    return EX_USAGE;
+  }
   if (q.value_size < shoal::bench::record_header) {
     fmt::print(stderr, "shoal-loadgen: error: --op queue needs --value-size >= {}\n",
                shoal::bench::record_header);

@@ -138,6 +138,12 @@ QueueCodec::encode_delete(std::uint64_t job, std::string& out)
   out += "\r\n";
 }
 
+void
+QueueCodec::encode_consume(std::string& out)
+{
+  proto::encode_queue_request({proto::QueueCommand::consume, m_channel, {}, {}}, out);
+}
+
 QueueReply
 QueueCodec::parse(QueueOp op, std::string_view in)
 {
@@ -152,17 +158,32 @@ QueueCodec::parse(QueueOp op, std::string_view in)
 QueueReply
 QueueCodec::parse_swarm(QueueOp op, std::string_view in)
 {
-  auto command = op == QueueOp::push ? proto::QueueCommand::push : proto::QueueCommand::pop;
+  auto command = op == QueueOp::push      ? proto::QueueCommand::push
+                 : op == QueueOp::consume ? proto::QueueCommand::consume
+                                          : proto::QueueCommand::pop;
   proto::ReadResult r = proto::read_response(command, in, m_limits, m_response);
   if (r.status != proto::ReadStatus::complete)
     return answer(r.status == proto::ReadStatus::need_more ? Kind::need_more : Kind::malformed);
   if (m_response.status != proto::StatusCode::ok)
     return answer(Kind::error, r.consumed);
-  if (op == QueueOp::push)
+  if (op != QueueOp::pop)
     return answer(Kind::ok, r.consumed);
   if (m_response.value.empty()) // Pop's answer to an empty (or absent) channel
     return answer(Kind::empty, r.consumed);
   return {Kind::ok, r.consumed, m_response.value, 0};
+}
+
+// A streamed record is one wire array; an empty one ends the stream.
+QueueReply
+QueueCodec::parse_streamed(std::string_view in)
+{
+  std::string_view value;
+  proto::ReadResult r = proto::read_array(in, m_limits.max_array, value);
+  if (r.status != proto::ReadStatus::complete)
+    return answer(r.status == proto::ReadStatus::need_more ? Kind::need_more : Kind::malformed);
+  if (value.empty())
+    return answer(Kind::empty, r.consumed);
+  return {Kind::ok, r.consumed, value, 0};
 }
 
 // LPUSH answers :<length>; RPOP $<n> and n bytes, or $-1 (nil) when the list is empty.

@@ -25,6 +25,7 @@ struct QueueConfig {
   std::uint64_t backoff_min_us = 100; // a consumer answered "empty" waits this long,
   std::uint64_t backoff_max_us = 1000; // doubling on each empty answer up to this
   unsigned threads = 1;                // 2: producers and consumers each on their own thread
+  bool stream = false; // swarm: each consumer takes records from one Consume stream, not Pop
 };
 
 struct QueueOutcome {

@@ -166,10 +166,18 @@ QueueEngine::top_up_producer(Conn& c, std::uint64_t now)
 }
 
 // Pops until its window is in flight, unless the consumer is backing off after an empty
-// answer.
+// answer; a stream consumer asks once.
 void
 QueueEngine::top_up_consumer(Conn& c, std::uint64_t now)
 {
+  if (m_config.stream) {
+    if (m_popping && !c.consume_sent) {
+      m_codec.encode_consume(c.out);
+      queue(c, QueueOp::consume, now);
+      c.consume_sent = true;
+    }
+    return;
+  }
   while (m_popping && c.backoff_until == 0 && c.main_ops < c.window) {
     m_codec.encode_pop(c.out);
     queue(c, QueueOp::pop, now);
@@ -218,6 +226,11 @@ QueueEngine::consume(Conn& c, std::string_view in, std::uint64_t now)
 {
   std::size_t pos = 0;
   while (pos < in.size() && m_out.fatal.empty()) {
+    if (c.streaming) {
+      if (!consume_streamed(in, pos, now))
+        break;
+      continue;
+    }
     if (c.inflight == 0) {
       fail("the server sent a reply nobody asked for");
       break;
@@ -233,6 +246,24 @@ QueueEngine::consume(Conn& c, std::string_view in, std::uint64_t now)
     complete(c, reply, now);
   }
   return pos;
+}
+
+// One record of a Consume stream at in[pos]; false when it is not all there yet.
+bool
+QueueEngine::consume_streamed(std::string_view in, std::size_t& pos, std::uint64_t now)
+{
+  QueueReply reply = m_codec.parse_streamed(in.substr(pos));
+  if (reply.kind == QueueReply::Kind::need_more)
+    return false;
+  if (reply.kind != QueueReply::Kind::ok) {
+    fail(reply.kind == QueueReply::Kind::empty ? "the Consume stream ended: channel removed"
+                                               : "malformed record in the Consume stream");
+    return false;
+  }
+  pos += reply.consumed;
+  m_last_event = now;
+  on_record(reply.value, now);
+  return true;
 }
 
 void
@@ -253,12 +284,17 @@ QueueEngine::complete(Conn& c, const QueueReply& reply, std::uint64_t now)
     on_popped(c, reply, now);
   } else if (op == QueueOp::pop && reply.kind == QueueReply::Kind::empty) {
     on_empty(c, now);
+  } else if (op == QueueOp::consume) {
+    if (ok)
+      c.streaming = true;
+    else
+      fail("the server refused Consume");
   } else if (!ok) {
     ++m_out.errors;
   }
 }
 
-// Checks the record, counts it once, and (beanstalkd) deletes the job it came in.
+// Widens the consumer's window and (beanstalkd) deletes the job the record came in.
 void
 QueueEngine::on_popped(Conn& c, const QueueReply& reply, std::uint64_t now)
 {
@@ -268,7 +304,14 @@ QueueEngine::on_popped(Conn& c, const QueueReply& reply, std::uint64_t now)
     m_codec.encode_delete(reply.job, c.out);
     queue(c, QueueOp::del, now);
   }
-  auto header = check_record(reply.value, m_config.value_size);
+  on_record(reply.value, now);
+}
+
+// Checks a record taken from the queue and counts it once.
+void
+QueueEngine::on_record(std::string_view value, std::uint64_t now)
+{
+  auto header = check_record(value, m_config.value_size);
   if (!header || header->seq >= m_seen.size()) {
     ++m_out.errors;
     return;

@@ -53,6 +53,8 @@ private:
     std::uint64_t backoff_until = 0; // consumer: no new pop before this (ns)
     std::uint64_t backoff_ns = 0;    // consumer: the next wait after an empty answer
     std::size_t window = 1;          // consumer: pops it may have in flight (up to depth)
+    bool consume_sent = false;       // stream consumer: its Consume request is out ...
+    bool streaming = false;          // ... and answered Ok: records follow, unasked
   };
 
   bool done() const;
@@ -65,8 +67,10 @@ private:
   void flush(Conn& c);
   void on_readable(Conn& c);
   std::size_t consume(Conn& c, std::string_view in, std::uint64_t now);
+  bool consume_streamed(std::string_view in, std::size_t& pos, std::uint64_t now);
   void complete(Conn& c, const QueueReply& reply, std::uint64_t now);
   void on_popped(Conn& c, const QueueReply& reply, std::uint64_t now);
+  void on_record(std::string_view value, std::uint64_t now);
   void on_empty(Conn& c, std::uint64_t now);
   void wake_consumers(std::uint64_t now);
   void check_clock(std::uint64_t now);
