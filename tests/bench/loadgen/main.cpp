@@ -188,17 +188,17 @@ print_queue(const Cli& cli, const shoal::bench::QueueOutcome& out, const CpuUse&
 {
   const shoal::bench::QueueConfig& q = cli.queue;
   double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
-  fmt::print("proto={} op=queue producers={} consumers={} consume={} depth={} value_size={} threads={} "
-             "pushed={} consumed={} left={} empty_polls={} duplicates={} errors={} push_s={:.3f} "
-             "consume_s={:.3f} wall_s={:.3f} pushed_per_s={:.0f} consumed_per_s={:.0f} "
-             "p50_us={:.1f} p99_us={:.1f} ",
-             cli.proto, q.producers, q.consumers, q.stream ? "stream" : "poll", q.depth,
-             q.value_size, q.threads, out.pushed,
-             out.consumed, out.left(), out.empty_polls, out.duplicates, out.errors,
-             out.push_seconds, out.consume_seconds, wall, rate(out.pushed, out.push_seconds),
-             rate(out.consumed, out.consume_seconds),
-             static_cast<double>(out.latency.quantile(0.50)) / 1e3,
-             static_cast<double>(out.latency.quantile(0.99)) / 1e3);
+  fmt::print(
+      "proto={} op=queue producers={} consumers={} consume={} depth={} value_size={} threads={} "
+      "pushed={} consumed={} left={} empty_polls={} duplicates={} errors={} push_s={:.3f} "
+      "consume_s={:.3f} wall_s={:.3f} pushed_per_s={:.0f} consumed_per_s={:.0f} "
+      "p50_us={:.1f} p99_us={:.1f} ",
+      cli.proto, q.producers, q.consumers, q.stream ? "stream" : "poll", q.depth, q.value_size,
+      q.threads, out.pushed, out.consumed, out.left(), out.empty_polls, out.duplicates, out.errors,
+      out.push_seconds, out.consume_seconds, wall, rate(out.pushed, out.push_seconds),
+      rate(out.consumed, out.consume_seconds),
+      static_cast<double>(out.latency.quantile(0.50)) / 1e3,
+      static_cast<double>(out.latency.quantile(0.99)) / 1e3);
   fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
              "server_util={} others_util={} saturated={}\n",
              cpu.client, fixed_or_dash(cpu.server), fixed_or_dash(cpu.others), cpu.client / wall,

@@ -41,7 +41,7 @@ public:
   void encode_push(std::string_view record, std::string& out);
   void encode_pop(std::string& out);
   void encode_delete(std::uint64_t job, std::string& out); // beanstalkd only
-  void encode_consume(std::string& out);                    // swarm only
+  void encode_consume(std::string& out);                   // swarm only
 
   // Parses the reply to op from the front of in.
   QueueReply parse(QueueOp op, std::string_view in);
