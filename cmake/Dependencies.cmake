@@ -10,3 +10,4 @@ find_path(LZO2_INCLUDE_DIR lzo/lzo1x.h REQUIRED)
 add_library(lzo2 INTERFACE)
 target_link_libraries(lzo2 INTERFACE ${LZO2_LIBRARY})
 target_include_directories(lzo2 SYSTEM INTERFACE ${LZO2_INCLUDE_DIR})
+find_package(ZLIB REQUIRED) # gzip-compressed log buckets of the retention job

@@ -1,8 +1,9 @@
 // ByteRing: item placement, wrap and gap, the mapping that backs it.
 #include "byte_ring.hpp"
 
-#include "bytes.hpp"
 #include "file_io.hpp"
+
+#include "core/bytes.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -12,6 +13,9 @@
 #include <utility>
 
 namespace shoal::queuenode {
+
+using core::load_le;
+using core::store_le;
 
 namespace {
 

@@ -1,10 +1,10 @@
 // Checkpoint files: writer and section reader.
 #include "checkpoint.hpp"
 
-#include "bytes.hpp"
-#include "crc32c.hpp"
 #include "rq_file.hpp"
 
+#include "core/bytes.hpp"
+#include "core/crc32c.hpp"
 #include "store/atomic_file.hpp"
 
 #include <fcntl.h>
@@ -12,6 +12,10 @@
 #include <limits>
 
 namespace shoal::queuenode {
+
+using core::append_le;
+using core::crc32c;
+using core::load_le;
 
 namespace {
 

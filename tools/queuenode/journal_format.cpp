@@ -1,9 +1,10 @@
 // Journal header and entry encoding, and the reader used by recovery.
 #include "journal_format.hpp"
 
-#include "bytes.hpp"
-#include "crc32c.hpp"
 #include "file_io.hpp"
+
+#include "core/bytes.hpp"
+#include "core/crc32c.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -12,6 +13,11 @@
 #include <utility>
 
 namespace shoal::queuenode {
+
+using core::append_le;
+using core::crc32c;
+using core::load_le;
+using core::store_le;
 
 namespace {
 constexpr std::string_view magic = "SHOALQJL";

@@ -1,9 +1,9 @@
 // OverflowFile: buffered appends, chunked read-ahead, start-up scan, hole punching and reset.
 #include "overflow_file.hpp"
 
-#include "bytes.hpp"
 #include "overflow_format.hpp"
 
+#include "core/bytes.hpp"
 #include "core/log.hpp"
 #include "store/atomic_file.hpp"
 
@@ -15,6 +15,9 @@
 #include <limits>
 
 namespace shoal::queuenode {
+
+using core::append_le;
+using core::load_le;
 
 namespace {
 // Punching works in file system blocks; the first block (with the header) is never punched.

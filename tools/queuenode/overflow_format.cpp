@@ -1,11 +1,17 @@
 // Overflow file header and record checksums.
 #include "overflow_format.hpp"
 
-#include "bytes.hpp"
-#include "crc32c.hpp"
 #include "file_io.hpp"
 
+#include "core/bytes.hpp"
+#include "core/crc32c.hpp"
+
 namespace shoal::queuenode {
+
+using core::append_le;
+using core::crc32c;
+using core::load_le;
+using core::store_le;
 
 namespace {
 constexpr std::string_view magic = "SHOALQOF";

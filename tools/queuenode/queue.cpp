@@ -1,15 +1,17 @@
 // Queue: push to ring or overflow, pop in order, refill the ring from the overflow's head.
 #include "queue.hpp"
 
-#include "bytes.hpp"
 #include "data_dir.hpp"
 #include "overflow_format.hpp"
 
+#include "core/bytes.hpp"
 #include "core/log.hpp"
 
 #include <cerrno>
 
 namespace shoal::queuenode {
+
+using core::append_le;
 
 Queue::Queue(QueueName name, std::uint32_t id, ByteRing ring, QueueContext& context)
     : m_name(std::move(name)), m_full_name(m_name.full()), m_id(id), m_ring(std::move(ring)),

@@ -1,14 +1,18 @@
 // .rq files: writing a ring's image, reading one back straight into ring memory.
 #include "rq_file.hpp"
 
-#include "bytes.hpp"
 #include "file_io.hpp"
+
+#include "core/bytes.hpp"
 
 #include <fcntl.h>
 
 #include <limits>
 
 namespace shoal::queuenode {
+
+using core::append_le;
+using core::load_le;
 
 core::Status
 write_rq(const ByteRing& ring, store::AtomicFile& out)

@@ -1,15 +1,17 @@
 // Store: the queues by name and id, the journal hook, shutdown save and the durable getters.
 #include "store.hpp"
 
-#include "bytes.hpp"
 #include "data_dir.hpp"
 #include "rq_file.hpp"
 
+#include "core/bytes.hpp"
 #include "core/log.hpp"
 
 #include <set>
 
 namespace shoal::queuenode {
+
+using core::store_le;
 
 Store::Store(StoreOptions options, CapacityFn capacity)
     : m_options(std::move(options)), m_capacity(std::move(capacity))

@@ -1,16 +1,18 @@
 // Store start-up: the last checkpoint or the files of a clean save, then the journals after
 // the checkpoint replayed on top; durable mode then starts the journal.
-#include "bytes.hpp"
 #include "checkpoint.hpp"
 #include "data_dir.hpp"
 #include "rq_file.hpp"
 #include "store.hpp"
 
+#include "core/bytes.hpp"
 #include "core/log.hpp"
 
 #include <filesystem>
 
 namespace shoal::queuenode {
+
+using core::load_le;
 
 namespace {
 

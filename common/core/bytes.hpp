@@ -1,5 +1,5 @@
-// Little-endian integers in the queue node's files: the swarm formats are x86-64 host order,
-// so a fixed-width load or store is a memcpy, and the build refuses a big-endian target.
+// Little-endian integers in the nodes' files: the swarm formats are x86-64 host order, so a
+// fixed-width load or store is a memcpy, and the build refuses a big-endian target.
 #pragma once
 
 #include <bit>
@@ -7,10 +7,10 @@
 #include <cstring>
 #include <string>
 
-namespace shoal::queuenode {
+namespace shoal::core {
 
 static_assert(std::endian::native == std::endian::little,
-              "the .rq, overflow, journal and checkpoint formats are little endian");
+              "the .rq, overflow, journal, checkpoint and bucket formats are little endian");
 
 // Reads a T stored at p (any alignment).
 template <class T>
@@ -38,4 +38,4 @@ append_le(std::string& out, T v)
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
-} // namespace shoal::queuenode
+} // namespace shoal::core

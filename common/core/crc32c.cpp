@@ -1,11 +1,11 @@
 // CRC-32C: hardware crc32 instructions on x86-64 with SSE4.2 (checked once at run time),
 // a byte-wise table elsewhere. Both give the same values (reflected polynomial 0x82f63b78).
-#include "crc32c.hpp"
+#include "core/crc32c.hpp"
 
 #include <array>
 #include <cstring>
 
-namespace shoal::queuenode {
+namespace shoal::core {
 
 namespace {
 
@@ -71,4 +71,4 @@ crc32c(std::string_view data, std::uint32_t crc)
   return ~crc_table(p, data.size(), crc);
 }
 
-} // namespace shoal::queuenode
+} // namespace shoal::core
