@@ -34,6 +34,7 @@ command_name(Command command)
 {
   switch (command) {
   case Command::put: return "Put";
+  case Command::put_dup: return "PutDup";
   case Command::get: return "Get";
   case Command::exists: return "Exists";
   case Command::remove: return "Remove";
@@ -50,6 +51,9 @@ command_name(Command command)
   case Command::get_all_filter: return "GetAllFilter";
   case Command::redistribute: return "Redistribute";
   case Command::put_batch: return "PutBatch";
+  case Command::get_range: return "GetRange";
+  case Command::get_range_filter: return "GetRangeFilter";
+  case Command::log_put_batch: return "LogPutBatch";
   case Command::get_stats: return "GetStats";
   }
   return "Unknown";

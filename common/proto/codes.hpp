@@ -1,5 +1,5 @@
-// Command and status codes of the legacy swarm DHT protocol (specs/swarm.md §1.3, §5.1),
-// plus the codes shoal adds; names for logs and stats.
+// Command and status codes of the legacy swarm "kvstore" protocol the DHT and log nodes share
+// (specs/swarm.md §1.3, §3.5, §5.1), plus the codes shoal adds; names for logs and stats.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +13,7 @@ namespace shoal::proto {
 // in the protocol man page.
 enum class Command : std::int32_t {
   put = 1,
+  put_dup = 3, // log nodes: append a record, several per key (DLS "Put", 2014 "PutDup")
   get = 7,
   exists = 11,
   remove = 12,
@@ -26,10 +27,13 @@ enum class Command : std::int32_t {
   listen = 25,
   get_all = 29,
   get_all_keys = 30,
+  get_range = 28, // log nodes: records whose hex key is in [key, key_max]
   get_all_filter = 31,
+  get_range_filter = 32, // log nodes: GetRange, values containing the filter
   redistribute = 33,
   put_batch = 34,
-  get_stats = 64, // shoal: status, then one array of "key:value\n" lines
+  log_put_batch = 36, // log nodes: PutBatch, in the later DLS numbering
+  get_stats = 64,     // shoal: status, then one array of "key:value\n" lines
 };
 
 // Response status codes, sent as int32 little-endian at the start of every response.

@@ -11,13 +11,25 @@ namespace shoal::proto {
 namespace {
 
 // The fields that follow the command code, in wire order.
-enum class Shape { none, channel, channel_key, channel_key_value, channel_value, redistribute };
+enum class Shape {
+  none,
+  channel,
+  channel_key,
+  channel_key_value,
+  channel_value,
+  channel_range,       // GetRange: channel, first key, last key
+  channel_range_value, // GetRangeFilter: and the filter
+  redistribute,
+};
 
 Shape
 shape_of(Command command)
 {
   switch (command) {
-  case Command::put: return Shape::channel_key_value;
+  case Command::put:
+  case Command::put_dup: return Shape::channel_key_value;
+  case Command::get_range: return Shape::channel_range;
+  case Command::get_range_filter: return Shape::channel_range_value;
   case Command::get:
   case Command::exists:
   case Command::remove: return Shape::channel_key;
@@ -27,7 +39,8 @@ shape_of(Command command)
   case Command::get_all:
   case Command::get_all_keys: return Shape::channel;
   case Command::get_all_filter:
-  case Command::put_batch: return Shape::channel_value;
+  case Command::put_batch:
+  case Command::log_put_batch: return Shape::channel_value;
   case Command::redistribute: return Shape::redistribute;
   case Command::get_channels:
   case Command::get_size:
@@ -42,20 +55,32 @@ shape_of(Command command)
 bool
 has_channel(Shape s)
 {
-  return s == Shape::channel || s == Shape::channel_key || s == Shape::channel_key_value ||
-         s == Shape::channel_value;
+  return s != Shape::none && s != Shape::redistribute;
+}
+
+bool
+has_key_max(Shape s)
+{
+  return s == Shape::channel_range || s == Shape::channel_range_value;
 }
 
 bool
 has_key(Shape s)
 {
-  return s == Shape::channel_key || s == Shape::channel_key_value;
+  return s == Shape::channel_key || s == Shape::channel_key_value || has_key_max(s);
 }
 
 bool
 has_value(Shape s)
 {
-  return s == Shape::channel_key_value || s == Shape::channel_value;
+  return s == Shape::channel_key_value || s == Shape::channel_value ||
+         s == Shape::channel_range_value;
+}
+
+bool
+is_batch(Command command)
+{
+  return command == Command::put_batch || command == Command::log_put_batch;
 }
 
 Step
@@ -88,8 +113,10 @@ decode_fields(WireReader& in, const DecodeLimits& limits, Request& out)
     s = decode_field(in, out.channel, limits.max_channel);
   if (s == Step::ok && has_key(shape))
     s = decode_field(in, out.key, limits.max_key);
+  if (s == Step::ok && has_key_max(shape))
+    s = decode_field(in, out.key_max, limits.max_key);
   if (s == Step::ok && has_value(shape)) {
-    std::size_t max_len = out.command == Command::put_batch ? limits.max_batch : limits.max_value;
+    std::size_t max_len = is_batch(out.command) ? limits.max_batch : limits.max_value;
     s = decode_payload(in, out.value, max_len, limits.max_discard);
   }
   if (s == Step::ok && shape == Shape::redistribute)
@@ -101,7 +128,7 @@ void
 reset(Request& out, Command command)
 {
   out.command = command;
-  out.channel = out.key = out.value = {};
+  out.channel = out.key = out.key_max = out.value = {};
   out.min = out.max = 0;
   out.nodes.clear();
 }
@@ -131,6 +158,8 @@ encode_request(const Request& request, std::string& out)
     w.array(request.channel);
   if (has_key(shape))
     w.array(request.key);
+  if (has_key_max(shape))
+    w.array(request.key_max);
   if (has_value(shape))
     w.array(request.value);
   if (shape != Shape::redistribute)

@@ -28,9 +28,10 @@ struct NodeRange {
 struct Request {
   Command command{};
   std::string_view channel;
-  std::string_view key;   // 16 hex digits as sent; the decoder does not validate them
-  std::string_view value; // Put value, GetAllFilter filter, PutBatch compressed batch payload
-  std::uint64_t min = 0;  // Redistribute: the receiving node's new range
+  std::string_view key;     // 16 hex digits as sent; the decoder does not validate them
+  std::string_view key_max; // GetRange*: the range's last key, hex as sent
+  std::string_view value;   // Put value, Get*Filter filter, PutBatch compressed batch payload
+  std::uint64_t min = 0;    // Redistribute: the receiving node's new range
   std::uint64_t max = 0;
   std::vector<NodeRange> nodes; // Redistribute: where to send the records outside the range
 

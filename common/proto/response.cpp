@@ -24,6 +24,8 @@ response_shape(Command command)
   case Command::get_responsible_range: return Shape::range;
   case Command::get_channels: return Shape::channels;
   case Command::put:
+  case Command::put_dup:
+  case Command::log_put_batch:
   case Command::remove:
   case Command::remove_channel:
   case Command::redistribute:
@@ -31,7 +33,9 @@ response_shape(Command command)
   case Command::listen: // streams: the items follow the status separately
   case Command::get_all:
   case Command::get_all_keys:
-  case Command::get_all_filter: return Shape::status_only;
+  case Command::get_all_filter:
+  case Command::get_range:
+  case Command::get_range_filter: return Shape::status_only;
   }
   return Shape::status_only;
 }

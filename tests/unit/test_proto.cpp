@@ -54,8 +54,15 @@ sample_requests()
       make(Command::get_all_filter, "users", {}, "needle"),
       make(Command::put_batch, "users", {}, "\x05\0\0\0\0\0\0\0batch"sv),
       make(Command::get_stats),
+      make(Command::put_dup, "log", key, "line"),
+      make(Command::get_range, "log", key),
+      make(Command::get_range_filter, "log", key, "needle"),
+      make(Command::log_put_batch, "log", {}, "\x05\0\0\0\0\0\0\0batch"sv),
       make(Command::redistribute),
   };
+  for (Request& r : all)
+    if (r.command == Command::get_range || r.command == Command::get_range_filter)
+      r.key_max = "fedcba9876543210";
   Request& redist = all.back();
   redist.min = 0x1000;
   redist.max = 0x7fffffffffffffffULL;
@@ -159,6 +166,10 @@ TEST_CASE("proto::encode_request writes the legacy layout", "[proto]")
   encode_keyed(Command::get, "ch", 1, out);
   CHECK(out == frame(Command::get, arr("ch") + arr("0000000000000001")));
   CHECK(encode(make(Command::get_version)) == "\x18\0\0\0"sv);
+  Request range = make(Command::get_range_filter, "ch", "0000000000000001", "f");
+  range.key_max = "0000000000000002";
+  CHECK(encode(range) == frame(Command::get_range_filter, arr("ch") + arr("0000000000000001") +
+                                                              arr("0000000000000002") + arr("f")));
   Request redist = make(Command::redistribute);
   redist.min = 1;
   redist.max = 2;

@@ -47,7 +47,7 @@ dispatch(Session& session, const proto::Request& request)
       return;
     }
   }
-  // The decoder only completes requests it knows; a known code without a handler is a bug.
+  // A request of the log nodes (GetRange, PutDup, ...): the original closed the connection.
   session.reply_status(proto::StatusCode::not_supported);
 }
 
