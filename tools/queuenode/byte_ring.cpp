@@ -1,9 +1,8 @@
 // ByteRing: item placement, wrap and gap, the mapping that backs it.
 #include "byte_ring.hpp"
 
-#include "file_io.hpp"
-
 #include "core/bytes.hpp"
+#include "store/file_io.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@ namespace shoal::queuenode {
 
 using core::load_le;
 using core::store_le;
+using store::damaged;
 
 namespace {
 

@@ -16,6 +16,10 @@ namespace shoal::queuenode {
 using core::append_le;
 using core::crc32c;
 using core::load_le;
+using store::damaged;
+using store::file_size;
+using store::open_file;
+using store::read_exact;
 
 namespace {
 

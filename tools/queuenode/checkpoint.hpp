@@ -4,10 +4,10 @@
 #pragma once
 
 #include "byte_ring.hpp"
-#include "file_io.hpp"
 #include "overflow_file.hpp"
 
 #include "core/result.hpp"
+#include "store/file_io.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -15,6 +15,8 @@
 #include <vector>
 
 namespace shoal::queuenode {
+
+using store::Fd;
 
 // The version in every checkpoint header. When the format changes: bump it and keep the
 // reader of the old version (the checkpoint of a stopped node is read by the next binary).

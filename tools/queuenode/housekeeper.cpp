@@ -1,9 +1,8 @@
 // Housekeeper: one thread, a FIFO of jobs.
 #include "housekeeper.hpp"
 
-#include "file_io.hpp"
-
 #include "core/log.hpp"
+#include "store/file_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,6 +11,8 @@
 #include <cstring>
 
 namespace shoal::queuenode {
+
+using store::remove_file;
 
 Housekeeper::Housekeeper()
 {

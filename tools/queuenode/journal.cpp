@@ -1,14 +1,18 @@
 // Journal: buffered appends on the loop thread, group commit on the sync thread.
 #include "journal.hpp"
 
-#include "file_io.hpp"
-
 #include "core/log.hpp"
 #include "store/atomic_file.hpp"
+#include "store/file_io.hpp"
 
 #include <fcntl.h>
 
 namespace shoal::queuenode {
+
+using store::Fd;
+using store::open_file;
+using store::remove_file;
+using store::sync_data;
 
 namespace {
 // Entries handed over in the middle of a loop iteration once they are this large: an

@@ -5,10 +5,10 @@
 // points at uv_async_send so that its loop releases the replies waiting for that number).
 #pragma once
 
-#include "file_io.hpp"
 #include "journal_format.hpp"
 
 #include "core/result.hpp"
+#include "store/file_io.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -22,6 +22,8 @@
 #include <thread>
 
 namespace shoal::queuenode {
+
+using store::Fd;
 
 // How the sync thread groups entries.
 struct JournalOptions {

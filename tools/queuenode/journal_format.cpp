@@ -1,10 +1,9 @@
 // Journal header and entry encoding, and the reader used by recovery.
 #include "journal_format.hpp"
 
-#include "file_io.hpp"
-
 #include "core/bytes.hpp"
 #include "core/crc32c.hpp"
+#include "store/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,6 +17,8 @@ using core::append_le;
 using core::crc32c;
 using core::load_le;
 using core::store_le;
+using store::damaged;
+using store::open_file;
 
 namespace {
 constexpr std::string_view magic = "SHOALQJL";
@@ -52,7 +53,7 @@ JournalReader::open(const std::string& path)
   auto fd = open_file(path, O_RDONLY);
   if (!fd)
     return fd.take_error();
-  auto size = queuenode::file_size(fd->get(), path);
+  auto size = store::file_size(fd->get(), path);
   if (!size)
     return size.take_error();
   if (*size < journal_header_size)

@@ -18,6 +18,14 @@ namespace shoal::queuenode {
 
 using core::append_le;
 using core::load_le;
+using store::damaged;
+using store::Fd;
+using store::open_file;
+using store::read_exact;
+using store::remove_file;
+using store::sync_data;
+using store::truncate_file;
+using store::write_at;
 
 namespace {
 // Punching works in file system blocks; the first block (with the header) is never punched.

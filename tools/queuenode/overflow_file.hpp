@@ -4,10 +4,10 @@
 // punching (offsets stay valid), and the file is cut back to its header when it drains.
 #pragma once
 
-#include "file_io.hpp"
 #include "housekeeper.hpp"
 
 #include "core/result.hpp"
+#include "store/file_io.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -15,6 +15,8 @@
 #include <string_view>
 
 namespace shoal::queuenode {
+
+using store::Fd;
 
 // How an overflow file behaves; the same for every queue of a store.
 struct OverflowParams {

@@ -1,10 +1,9 @@
 // Overflow file header and record checksums.
 #include "overflow_format.hpp"
 
-#include "file_io.hpp"
-
 #include "core/bytes.hpp"
 #include "core/crc32c.hpp"
+#include "store/file_io.hpp"
 
 namespace shoal::queuenode {
 
@@ -12,6 +11,7 @@ using core::append_le;
 using core::crc32c;
 using core::load_le;
 using core::store_le;
+using store::damaged;
 
 namespace {
 constexpr std::string_view magic = "SHOALQOF";

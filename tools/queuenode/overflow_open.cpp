@@ -7,6 +7,12 @@
 
 namespace shoal::queuenode {
 
+using store::damaged;
+using store::file_size;
+using store::open_file;
+using store::read_exact;
+using store::truncate_file;
+
 core::Result<OverflowFile>
 OverflowFile::open_scan(std::string path, OverflowParams params, bool salvage, std::string& warning)
 {

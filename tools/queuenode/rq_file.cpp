@@ -1,9 +1,8 @@
 // .rq files: writing a ring's image, reading one back straight into ring memory.
 #include "rq_file.hpp"
 
-#include "file_io.hpp"
-
 #include "core/bytes.hpp"
+#include "store/file_io.hpp"
 
 #include <fcntl.h>
 
@@ -13,6 +12,10 @@ namespace shoal::queuenode {
 
 using core::append_le;
 using core::load_le;
+using store::damaged;
+using store::file_size;
+using store::open_file;
+using store::read_exact;
 
 core::Status
 write_rq(const ByteRing& ring, store::AtomicFile& out)

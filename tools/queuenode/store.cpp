@@ -12,6 +12,7 @@
 namespace shoal::queuenode {
 
 using core::store_le;
+using store::remove_file;
 
 Store::Store(StoreOptions options, CapacityFn capacity)
     : m_options(std::move(options)), m_capacity(std::move(capacity))

@@ -9,6 +9,8 @@
 
 namespace shoal::queuenode {
 
+using store::remove_file;
+
 core::Status
 Store::checkpoint()
 {

@@ -13,6 +13,7 @@
 namespace shoal::queuenode {
 
 using core::load_le;
+using store::remove_file;
 
 namespace {
 

@@ -1,5 +1,5 @@
 // POSIX file helpers: retries on EINTR and short transfers, errors naming the path.
-#include "file_io.hpp"
+#include "store/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-namespace shoal::queuenode {
+namespace shoal::store {
 
 Fd&
 Fd::operator=(Fd&& other) noexcept
@@ -116,4 +116,4 @@ damaged(const std::string& path, std::uint64_t offset, const std::string& what)
                           path + ": offset " + std::to_string(offset) + ": " + what);
 }
 
-} // namespace shoal::queuenode
+} // namespace shoal::store

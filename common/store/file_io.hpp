@@ -1,4 +1,4 @@
-// Small POSIX file helpers for the queue node's files: an owning descriptor, exact positioned
+// Small POSIX file helpers for the nodes' files: an owning descriptor, exact positioned
 // reads, truncation, data sync and removal, each returning an error that names the path.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-namespace shoal::queuenode {
+namespace shoal::store {
 
 // An open file descriptor, closed by the destructor. Move-only.
 class Fd
@@ -57,4 +57,4 @@ core::Status remove_file(const std::string& path);
 // "<path>: offset <offset>: <what>" as a bad_data error.
 core::Error damaged(const std::string& path, std::uint64_t offset, const std::string& what);
 
-} // namespace shoal::queuenode
+} // namespace shoal::store
