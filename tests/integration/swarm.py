@@ -1,7 +1,8 @@
-"""An independent client for the swarm legacy DHT protocol, written from specs/swarm.md §1.3,
-§5.1 and §5.2 (not from shoal's code): int32 LE command/status codes, u64-length-prefixed
-arrays, 16-hex-digit keys, LZO1X-1 record batches. Used by the integration tests to check
-dhtnode against the spec rather than against shoal's own client."""
+"""An independent client for the swarm legacy "kvstore" protocol of the DHT and log nodes,
+written from specs/swarm.md §1.3, §3.5, §5.1 and §5.2 (not from shoal's code): int32 LE
+command/status codes, u64-length-prefixed arrays, 16-hex-digit keys, LZO1X-1 record batches.
+Used by the integration tests to check dhtnode and logfilesnode against the spec rather than
+against shoal's own client."""
 
 import hashlib
 import hmac
@@ -16,6 +17,8 @@ GET_CHANNELS, GET_CHANNEL_SIZE, GET_SIZE, GET_RESPONSIBLE_RANGE = 17, 18, 19, 20
 REMOVE_CHANNEL, GET_NUM_CONNECTIONS, GET_VERSION, LISTEN = 22, 23, 24, 25
 GET_ALL, GET_ALL_KEYS, GET_ALL_FILTER, REDISTRIBUTE, PUT_BATCH = 29, 30, 31, 33, 34
 GET_STATS = 64
+# Log nodes (specs/swarm.md §3.5; the DLS codes where the 2014 ones are unknown).
+PUT_DUP, GET_RANGE, GET_RANGE_FILTER, LOG_PUT_BATCH = 3, 28, 32, 36
 
 OK, INVALID_REQUEST, WRONG_NODE, NOT_SUPPORTED = 200, 400, 404, 406
 OUT_OF_MEMORY, EMPTY_VALUE, BAD_CHANNEL_NAME, VALUE_TOO_BIG, ERROR = 407, 408, 409, 410, 500
@@ -233,6 +236,24 @@ class Client:
             batch.append((key, value))
             size += rec
         return self.put_batch(channel, batch) if batch else OK
+
+    def put_dup(self, channel, key, value):
+        self.send(i32(PUT_DUP) + arr(channel) + arr(hexkey(key)) + arr(value))
+        return self.status()
+
+    def get_range(self, channel, low, high, needle=None):
+        """GetRange (or GetRangeFilter with needle): status and [(key, value)]."""
+        if needle is None:
+            self.send(i32(GET_RANGE) + arr(channel) + arr(hexkey(low)) + arr(hexkey(high)))
+        else:
+            self.send(i32(GET_RANGE_FILTER) + arr(channel) + arr(hexkey(low)) +
+                      arr(hexkey(high)) + arr(needle))
+        st = self.status()
+        return st, (self._batches(False) if st == OK else None)
+
+    def log_put_batch(self, channel, records):
+        self.send(i32(LOG_PUT_BATCH) + arr(channel) + arr(make_batch(records)))
+        return self.status()
 
     def listen(self, channel):
         """Starts a Listen; then call listen_next() for each (key, value) pair."""

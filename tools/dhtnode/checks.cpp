@@ -1,4 +1,4 @@
-// Request checks: channel names, keys, the hash range and value sizes.
+// Request checks: the hash range and value sizes.
 #include "checks.hpp"
 
 #include "dump_files.hpp"
@@ -8,30 +8,6 @@
 #include "core/hex.hpp"
 
 namespace shoal::dhtnode {
-
-proto::StatusCode
-check_channel(std::string_view channel)
-{
-  return proto::valid_channel_name(channel) ? proto::StatusCode::ok
-                                            : proto::StatusCode::bad_channel_name;
-}
-
-proto::StatusCode
-check_key(std::string_view key, std::uint64_t& out)
-{
-  auto parsed = core::parse_key(key);
-  if (!parsed)
-    return proto::StatusCode::invalid_request;
-  out = *parsed;
-  return proto::StatusCode::ok;
-}
-
-proto::StatusCode
-check_channel_key(std::string_view channel, std::string_view key, std::uint64_t& out)
-{
-  auto status = check_channel(channel);
-  return status == proto::StatusCode::ok ? check_key(key, out) : status;
-}
 
 proto::StatusCode
 check_range(Session& session, std::uint64_t key)

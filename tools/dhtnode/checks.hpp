@@ -1,5 +1,8 @@
-// The checks requests share, each giving the status the original answers when it fails.
+// The DHT's own request checks (the range, value sizes), each giving the status the original
+// answers when it fails; channel and key checks are server::'s.
 #pragma once
+
+#include "server/request_checks.hpp"
 
 #include "proto/codes.hpp"
 
@@ -10,13 +13,10 @@ namespace shoal::dhtnode {
 
 class Session;
 
-// BadChannelName unless the name is valid.
-proto::StatusCode check_channel(std::string_view channel);
-// InvalidRequest unless key is 16 lowercase hex digits (then stored in out).
-proto::StatusCode check_key(std::string_view key, std::uint64_t& out);
-// check_channel, then check_key: the first checks of every single-record request.
-proto::StatusCode
-check_channel_key(std::string_view channel, std::string_view key, std::uint64_t& out);
+using server::check_channel;
+using server::check_channel_key;
+using server::check_key;
+
 // WrongNode unless the node is responsible for key (bit-reversed range test).
 proto::StatusCode check_range(Session& session, std::uint64_t key);
 // ValueTooBig or EmptyValue unless the value can be stored.

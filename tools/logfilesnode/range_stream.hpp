@@ -1,0 +1,42 @@
+// RangeStream: a GetRange/GetAll reply. The bucket files are read and the batches compressed
+// on libuv's thread pool, a chunk of batches at a time, so that a scan of millions of records
+// never stalls the loop; the loop only appends finished chunks to the connection, and asks for
+// the next chunk once the client has read the previous one.
+#pragma once
+
+#include "server/stream.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace shoal::logfilesnode {
+
+class Session;
+
+class RangeStream : public server::Stream
+{
+public:
+  struct Query {
+    std::string channel_dir;
+    std::uint64_t min = 0; // keys in [min, max]
+    std::uint64_t max = 0;
+    std::string filter; // non-empty: only values containing it
+    std::size_t batch_size = 64 * 1024;
+    std::uint64_t max_value = 16ULL << 20;
+  };
+
+  RangeStream(Session& session, Query query);
+  ~RangeStream() override;
+  bool pump(net::Connection& conn) override;
+
+  struct State; // shared with the thread pool; outlives the stream while a chunk is read
+
+private:
+  void start_chunk();
+
+  Session& m_session;
+  std::shared_ptr<State> m_state;
+};
+
+} // namespace shoal::logfilesnode
