@@ -40,6 +40,8 @@ core::Result<store::HeaderCheck>
 read_header(const BucketFile& file)
 {
   int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    return core::make_error(core::Errc::not_found, file.path + ": gone since the walk");
   if (fd < 0)
     return core::sys_error("open " + file.path, errno);
   char head[store::bucket_header_size];

@@ -41,7 +41,8 @@ struct FileCheck {
 // Reports progress inside a big file: the offset reached so far.
 using ProgressFn = std::function<void(std::uint64_t offset)>;
 
-// Checks every record of file. Errors are I/O errors (a file that cannot be opened or read);
+// Checks every record of file. Errors are I/O errors (a file that cannot be opened or read), or
+// Errc::not_found for a file gone since the walk (compressed by the retention job meanwhile);
 // damage, including a corrupt gzip stream, is a verdict.
 core::Result<FileCheck> check_file(const BucketFile& file, const ProgressFn& progress = {});
 

@@ -95,6 +95,11 @@ check_channels(const std::vector<Channel>& channels,
       });
       bytes_done += file.size;
       ++files_done;
+      if (!check && check.error().code == core::Errc::not_found) {
+        progress.clear();
+        fmt::print(err, "logfiles-check: warning: {}, skipped\n", check.error().message);
+        continue;
+      }
       if (!check) {
         progress.clear();
         fmt::print(err, "logfiles-check: error: {}\n", check.error().message);

@@ -5,6 +5,8 @@
 #include "store/atomic_file.hpp"
 #include "store/bucket_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -143,7 +145,9 @@ core::Result<std::string>
 keep_original(const std::string& path)
 {
   for (int n = 0;; ++n) {
-    std::string name = path + ".broken" + (n ? "." + std::to_string(n) : "");
+    std::string name = path + ".broken";
+    if (n > 0)
+      name += fmt::format(".{}", n);
     if (::link(path.c_str(), name.c_str()) == 0) {
       SHOAL_TRY(store::fsync_dir(dir_of(path)));
       return name;

@@ -105,7 +105,8 @@ walk_slot(Channel& channel,
 core::Result<Channel>
 single_file(const std::string& path)
 {
-  fs::path p(path);
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).lexically_normal(); // "0e1" inside its slot directory
   std::string name = p.filename().string();
   std::string slot = p.parent_path().filename().string();
   bool gz = name.ends_with(".gz");
@@ -114,13 +115,14 @@ single_file(const std::string& path)
     return core::make_error(core::Errc::usage,
                             path + ": not a bucket file (<slot: 10 hex digits>/<bucket: 3 hex "
                                    "digits>) nor a channel directory");
-  std::error_code ec;
   std::uint64_t size = fs::file_size(p, ec);
   if (ec)
     return fs_error("stat", path, ec);
   Channel channel;
-  std::string parent = p.parent_path().parent_path().string();
-  channel.path = parent.empty() ? "." : parent;
+  fs::path given(path);
+  channel.path = given.has_parent_path() && given.parent_path().has_parent_path()
+                     ? given.parent_path().parent_path().string()
+                     : p.parent_path().parent_path().string();
   channel.files.push_back(BucketFile{path, *key, size, gz});
   return channel;
 }
