@@ -103,6 +103,29 @@ append_record(std::uint64_t key, std::string_view value, std::string& out)
   out += value;
 }
 
+void
+append_bucket_header_as(BucketFormat format, std::string& out)
+{
+  if (format == BucketFormat::legacy)
+    return;
+  append_le<std::uint64_t>(out, format == BucketFormat::v1 ? 1 : 2);
+  out += bucket_magic;
+}
+
+void
+append_record_as(BucketFormat format, std::uint64_t key, std::string_view value, std::string& out)
+{
+  if (format == BucketFormat::v2) {
+    append_record(key, value, out);
+    return;
+  }
+  append_le<std::uint64_t>(out, key);
+  append_le<std::uint64_t>(out, value.size());
+  if (format == BucketFormat::v1)
+    out.push_back(static_cast<char>(parity(key, value.size())));
+  out += value;
+}
+
 RecordParse
 parse_record(BucketFormat format,
              std::string_view in,

@@ -65,6 +65,15 @@ void append_bucket_header(std::string& out);
 // Appends one record in the current format.
 void append_record(std::uint64_t key, std::string_view value, std::string& out);
 
+// Appends the header a bucket of format has (nothing for legacy): for rewriting a file in its own
+// format, as logfiles-check --fix does.
+void append_bucket_header_as(BucketFormat format, std::string& out);
+
+// Appends one record in format, byte for byte as a writer of that format wrote it (so a valid
+// record read back and re-appended is the same bytes).
+void
+append_record_as(BucketFormat format, std::uint64_t key, std::string_view value, std::string& out);
+
 // The size of a record of value_size bytes in the current format.
 constexpr std::size_t
 record_size(std::size_t value_size)
