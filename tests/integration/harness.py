@@ -28,14 +28,14 @@ def binary(name):
 class Daemon:
     """A running daemon; its stderr goes to a file so that a chatty daemon never blocks."""
 
-    def __init__(self, name, args, workdir, env=None, ready=True, timeout=30):
+    def __init__(self, name, args, workdir, env=None, ready=True, timeout=30, preexec_fn=None):
         self.name = name
         self.args = [binary(name)] + list(args)
         self.workdir = workdir
         self.stderr_path = os.path.join(workdir, f"{name}-{time.monotonic_ns()}.stderr")
         self.stderr_file = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(self.args, cwd=workdir, stdout=subprocess.PIPE,
-                                     stderr=self.stderr_file, env=env)
+                                     stderr=self.stderr_file, env=env, preexec_fn=preexec_fn)
         self.address = None
         self.stdout_lines = []
         if ready:
