@@ -30,6 +30,7 @@ add_options(CLI::App& app, Options& opts)
   app.add_option("--max-open-files", opts.max_open_files,
                  "bucket files kept open for appending (least recently used closed first)")
       ->capture_default_str()
+      ->type_name("N")
       ->check(CLI::Range(1, 100000));
   cfg::add_duration(app, "--checkpoint-period", opts.checkpoint_ms,
                     "how often every open bucket is synced and its good length recorded", "60s");
