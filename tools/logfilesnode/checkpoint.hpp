@@ -27,11 +27,13 @@ struct Checkpoint {
     std::string name;
     std::uint64_t records = 0;
     std::uint64_t bytes = 0;
+    bool operator==(const Channel&) const = default;
   };
   struct Bucket {
     std::string channel;
     std::uint64_t start = 0;  // the bucket's first key
     std::uint64_t offset = 0; // every record before this offset is whole and synced
+    bool operator==(const Bucket&) const = default;
   };
   std::vector<Channel> channels;
   std::vector<Bucket> buckets;

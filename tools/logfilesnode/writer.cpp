@@ -241,7 +241,7 @@ Writer::apply_append(std::uint32_t id,
                      GroupResult& result)
 {
   std::string error;
-  OpenFile* f = open_bucket(id, store::bucket_start(key), error);
+  OpenFile* f = open_bucket(id, store::bucket_start(key), result, error);
   if (!f) {
     if (result.error.empty())
       result.error = error;
@@ -314,7 +314,10 @@ Writer::finish_group(GroupResult& result)
 // if needed. A bucket opened for the first time is put in the checkpoint before anything is
 // appended, so that a crash finds it.
 Writer::OpenFile*
-Writer::open_bucket(std::uint32_t id, std::uint64_t bucket_start, std::string& error)
+Writer::open_bucket(std::uint32_t id,
+                    std::uint64_t bucket_start,
+                    GroupResult& result,
+                    std::string& error)
 {
   FileKey key{id, bucket_start};
   if (auto it = m_files.find(key); it != m_files.end()) {
@@ -326,8 +329,7 @@ Writer::open_bucket(std::uint32_t id, std::uint64_t bucket_start, std::string& e
     return nullptr;
   }
   while (m_files.size() >= m_options.max_open_files && !m_lru.empty())
-    if (auto status = close_file(m_lru.back()); !status)
-      core::log_error("{}", status.error().message);
+    (void)close_file(m_lru.back(), result); // failures are in result, and logged
   std::string dir = channel_dir(id);
   auto opened = BucketFile::open(dir, bucket_start);
   if (!opened) {
@@ -347,22 +349,32 @@ Writer::open_bucket(std::uint32_t id, std::uint64_t bucket_start, std::string& e
   if (!m_in_checkpoint.count(key))
     if (auto status = checkpoint(); !status) {
       error = "checkpoint: " + status.error().message;
-      (void)close_file(key);
+      (void)close_file(key, result);
       return nullptr;
     }
   return &f;
 }
 
+// Writes, syncs and closes a bucket; its records of this group are done (or failed) now.
 core::Status
-Writer::close_file(FileKey key)
+Writer::close_file(FileKey key, GroupResult& result)
 {
   auto it = m_files.find(key);
   if (it == m_files.end())
     return {};
-  core::Status status = it->second.file->flush();
-  if (status)
-    status = it->second.file->sync(); // a closed bucket must not need the checkpoint any more
-  m_lru.erase(it->second.lru);
+  OpenFile& f = it->second;
+  core::Status status;
+  if (flush_file(f, result)) {
+    status = f.file->sync(); // a closed bucket must not need the checkpoint any more
+    if (!status) {
+      if (result.error.empty())
+        result.error = status.error().message;
+      result.failed.insert(result.failed.end(), f.seqs.begin(), f.seqs.end());
+    }
+  } else {
+    status = core::make_error(core::Errc::io, result.error);
+  }
+  m_lru.erase(f.lru);
   m_files.erase(it);
   return status;
 }
@@ -441,8 +453,9 @@ core::Status
 Writer::finish_all()
 {
   core::Status first;
+  GroupResult nothing; // no group is open at stop: every file's buffer is empty
   while (!m_lru.empty())
-    if (auto status = close_file(m_lru.back()); !status && first)
+    if (auto status = close_file(m_lru.back(), nothing); !status && first)
       first = status;
   std::unordered_map<std::uint32_t, ChannelSize> sizes;
   {

@@ -105,10 +105,13 @@ private:
                     std::uint64_t seq,
                     GroupResult& result);
   void apply_remove(std::uint32_t id, std::uint64_t seq, GroupResult& result);
-  OpenFile* open_bucket(std::uint32_t id, std::uint64_t bucket_start, std::string& error);
+  OpenFile* open_bucket(std::uint32_t id,
+                        std::uint64_t bucket_start,
+                        GroupResult& result,
+                        std::string& error);
   void finish_group(GroupResult& result);
   bool flush_file(OpenFile& f, GroupResult& result);
-  core::Status close_file(FileKey key);
+  core::Status close_file(FileKey key, GroupResult& result);
   core::Status checkpoint();
   core::Status finish_all();
   std::string channel_dir(std::uint32_t id) const;
