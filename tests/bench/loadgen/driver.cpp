@@ -230,6 +230,8 @@ Engine::check_clock(std::uint64_t now)
 std::uint64_t
 Engine::next_key()
 {
+  if (m_config.records_per_key > 0) // a log: many records per second, seconds in order
+    return m_config.key_base + m_next_key++ / m_config.records_per_key;
   if (m_config.sequential)
     return m_next_key++ % m_config.keys;
   m_rng ^= m_rng >> 12;

@@ -18,14 +18,16 @@ struct Config {
   std::uint16_t port = 0;
   std::string channel = "bench"; // swarm only
   unsigned conns = 50;
-  unsigned depth = 1;           // requests in flight per connection
-  std::uint64_t keys = 1000000; // key space: 0 .. keys-1
-  std::size_t value_size = 100; // bytes per value (set writes it, get expects it)
-  std::uint64_t ops = 2000000;  // stop issuing after this many requests ...
-  double seconds = 10;          // ... or after this long, whichever comes first
-  double drain_seconds = 10;    // then wait at most this long for the replies in flight
-  bool sequential = false;      // keys 0, 1, 2, ... instead of uniformly random ones
-  std::uint64_t seed = 1;       // for the random keys: both servers see the same sequence
+  unsigned depth = 1;                // requests in flight per connection
+  std::uint64_t keys = 1000000;      // key space: 0 .. keys-1
+  std::size_t value_size = 100;      // bytes per value (set writes it, get expects it)
+  std::uint64_t ops = 2000000;       // stop issuing after this many requests ...
+  double seconds = 10;               // ... or after this long, whichever comes first
+  double drain_seconds = 10;         // then wait at most this long for the replies in flight
+  bool sequential = false;           // keys 0, 1, 2, ... instead of uniformly random ones
+  std::uint64_t records_per_key = 0; // > 0: a log's timestamps, key_base + n / records_per_key
+  std::uint64_t key_base = 0;
+  std::uint64_t seed = 1; // for the random keys: both servers see the same sequence
 };
 
 // What a run measured.

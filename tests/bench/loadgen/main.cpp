@@ -6,6 +6,7 @@
 #include "driver.hpp"
 #include "queue_driver.hpp"
 #include "record.hpp"
+#include "scan.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -28,6 +29,7 @@ struct Cli {
   std::string proto;
   std::string op = "set";
   int server_pid = 0;
+  std::uint64_t records_per_key = 1000; // --op append
 };
 
 // The queue workload's own options; --op queue takes the shared ones (port, depth, value size,
@@ -68,8 +70,14 @@ add_options(CLI::App& app, Cli& cli)
       ->required()
       ->check(CLI::IsMember({"swarm", "redis", "beanstalk"}));
   app.add_option("--op", cli.op,
-                 "set, get, load (set keys 0..keys-1 once, in order) or queue (push and pop)")
-      ->check(CLI::IsMember({"set", "get", "load", "queue"}));
+                 "set, get, load (set keys 0..keys-1 once, in order), append (Put to a log "
+                 "node: timestamps from --key-base on, --records-per-key each), scan (one "
+                 "GetRange over a log channel) or queue (push and pop)")
+      ->check(CLI::IsMember({"set", "get", "load", "append", "scan", "queue"}));
+  app.add_option("--records-per-key", cli.records_per_key, "append: records per timestamp")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+  app.add_option("--key-base", c.key_base, "append: the first timestamp")->capture_default_str();
   app.add_option("--host", c.host, "server IPv4 address")->capture_default_str();
   app.add_option("--port", c.port, "server port")->required();
   app.add_option("--channel", c.channel, "swarm channel")->capture_default_str();
@@ -248,11 +256,44 @@ run_queue(Cli& cli)
   return 0;
 }
 
+// One GetRange over the whole channel; one line with records/s and bytes/s.
+int
+run_scan(Cli& cli)
+{
+  shoal::bench::ScanConfig s;
+  s.host = cli.config.host;
+  s.port = cli.config.port;
+  s.channel = cli.config.channel;
+  s.seconds = cli.config.seconds;
+  CpuMeter meter(cli.server_pid);
+  shoal::bench::ScanOutcome out = shoal::bench::run_scan(s);
+  CpuUse cpu = meter.used();
+  if (!out.fatal.empty()) {
+    fmt::print(stderr, "shoal-loadgen: error: {}\n", out.fatal);
+    return EX_UNAVAILABLE;
+  }
+  double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
+  fmt::print(
+      "proto=swarm op=scan records={} raw_bytes={} value_bytes={} wire_bytes={} "
+      "wall_s={:.3f} records_per_s={:.0f} raw_mb_per_s={:.1f} value_mb_per_s={:.1f} "
+      "client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
+      "server_util={} others_util={} saturated={}\n",
+      out.records, out.raw_bytes, out.value_bytes, out.wire_bytes, wall,
+      static_cast<double>(out.records) / wall, static_cast<double>(out.raw_bytes) / wall / 1e6,
+      static_cast<double>(out.value_bytes) / wall / 1e6, cpu.client, fixed_or_dash(cpu.server),
+      fixed_or_dash(cpu.others), cpu.client / wall, fixed_or_dash(per_second(cpu.server, wall)),
+      fixed_or_dash(per_second(cpu.others, wall)),
+      saturated(cpu.client / wall, per_second(cpu.server, wall)));
+  return 0;
+}
+
 int
 run(Cli& cli, bool seconds_given)
 {
   if (cli.op == "queue")
     return run_queue(cli);
+  if (cli.op == "scan")
+    return run_scan(cli);
   if (cli.proto == "beanstalk") {
     fmt::print(stderr, "shoal-loadgen: error: --proto beanstalk needs --op queue\n");
     return EX_USAGE;
@@ -260,6 +301,8 @@ run(Cli& cli, bool seconds_given)
   Config& c = cli.config;
   c.proto = cli.proto == "redis" ? Proto::redis : Proto::swarm;
   c.op = cli.op == "get" ? Op::get : Op::set;
+  if (cli.op == "append") // Put on a log node appends: timestamps, many records each
+    c.records_per_key = cli.records_per_key;
   if (cli.op == "load") {
     c.sequential = true;
     c.ops = c.keys;
