@@ -21,7 +21,9 @@ add_options(CLI::App& app, Options& opts)
   app.add_flag("--sync", opts.sync,
                "acknowledge a record only once it is on disk (fdatasync, in groups)");
   cfg::add_duration(app, "--sync-interval", opts.sync_interval_ms,
-                    "--sync: how long a group of records gathers before its fdatasync", "1ms");
+                    "--sync: how long a group of records gathers before its fdatasync (0: the "
+                    "records that came during the last fdatasync)",
+                    "0");
   cfg::add_size(app, "--max-value", opts.max_value, "largest record accepted", "16M")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30).description(""));
   cfg::add_size(app, "--batch-size", opts.batch_size,
