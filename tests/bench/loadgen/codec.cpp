@@ -2,6 +2,7 @@
 #include "codec.hpp"
 
 #include "core/hex.hpp"
+#include "proto/batch.hpp"
 #include "proto/request.hpp"
 
 #include <charconv>
@@ -54,6 +55,21 @@ Codec::encode(Op op, std::uint64_t key, std::string& out)
     proto::encode_put(m_channel, key, value_of(key), out);
   else
     proto::encode_keyed(proto::Command::get, m_channel, key, out);
+}
+
+void
+Codec::encode_log_batch(const std::vector<std::uint64_t>& keys, std::string& out)
+{
+  proto::BatchBuilder batch(keys.size() * proto::BatchBuilder::record_size(m_value.size()));
+  for (std::uint64_t key : keys)
+    batch.add(key, value_of(key));
+  std::string payload;
+  batch.finish(payload);
+  proto::Request r;
+  r.command = proto::Command::log_put_batch;
+  r.channel = m_channel;
+  r.value = payload;
+  proto::encode_request(r, out);
 }
 
 void

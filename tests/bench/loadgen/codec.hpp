@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shoal::bench {
 
@@ -37,6 +38,8 @@ public:
 
   // Appends the request for op on key (a 16-hex-digit key on both protocols) to out.
   void encode(Op op, std::uint64_t key, std::string& out);
+  // Appends a log node's PutBatch of the records of keys (swarm only).
+  void encode_log_batch(const std::vector<std::uint64_t>& keys, std::string& out);
 
   // Parses the reply to op on key from the front of in.
   Reply parse(Op op, std::uint64_t key, std::string_view in);

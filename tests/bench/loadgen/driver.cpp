@@ -64,6 +64,7 @@ private:
   Codec m_codec;
   std::uint64_t m_rng;
   std::uint64_t m_next_key = 0;
+  std::vector<std::uint64_t> m_batch_keys; // the keys of the PutBatch being encoded
   std::vector<char> m_scratch;
   std::vector<Conn> m_conns;
   int m_epoll = -1;
@@ -143,7 +144,14 @@ Engine::top_up(Conn& c, std::uint64_t now)
       break;
     }
     std::uint64_t key = next_key();
-    m_codec.encode(m_config.op, key, c.out);
+    if (m_config.batch_records > 0) {
+      m_batch_keys.assign(1, key);
+      while (m_batch_keys.size() < m_config.batch_records)
+        m_batch_keys.push_back(next_key());
+      m_codec.encode_log_batch(m_batch_keys, c.out);
+    } else {
+      m_codec.encode(m_config.op, key, c.out);
+    }
     c.sent[(c.head + c.inflight) % m_config.depth] = {now, key};
     ++c.inflight;
     ++m_inflight;

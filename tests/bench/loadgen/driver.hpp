@@ -27,7 +27,8 @@ struct Config {
   bool sequential = false;           // keys 0, 1, 2, ... instead of uniformly random ones
   std::uint64_t records_per_key = 0; // > 0: a log's timestamps, key_base + n / records_per_key
   std::uint64_t key_base = 0;
-  std::uint64_t seed = 1; // for the random keys: both servers see the same sequence
+  unsigned batch_records = 0; // swarm set: records per log PutBatch (0: one Put each)
+  std::uint64_t seed = 1;     // for the random keys: both servers see the same sequence
 };
 
 // What a run measured.

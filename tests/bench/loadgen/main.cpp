@@ -78,6 +78,11 @@ add_options(CLI::App& app, Cli& cli)
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
   app.add_option("--key-base", c.key_base, "append: the first timestamp")->capture_default_str();
+  app.add_option("--batch", c.batch_records,
+                 "append: records per PutBatch request (0: one Put per record); --ops counts "
+                 "requests")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   app.add_option("--host", c.host, "server IPv4 address")->capture_default_str();
   app.add_option("--port", c.port, "server port")->required();
   app.add_option("--channel", c.channel, "swarm channel")->capture_default_str();
@@ -169,10 +174,13 @@ print(const Cli& cli, const Outcome& out, const CpuUse& cpu)
 {
   const Config& c = cli.config;
   double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
-  fmt::print("proto={} op={} conns={} depth={} keys={} value_size={} ops={} misses={} errors={} "
-             "wall_s={:.3f} ops_per_s={:.0f} p50_us={:.1f} p99_us={:.1f} ",
-             cli.proto, cli.op, c.conns, c.depth, c.keys, c.value_size, out.ops, out.misses,
-             out.errors, wall, static_cast<double>(out.ops) / wall,
+  std::uint64_t records = out.ops * std::max(1u, c.batch_records); // requests * records each
+  fmt::print("proto={} op={} conns={} depth={} keys={} value_size={} batch={} ops={} records={} "
+             "misses={} errors={} wall_s={:.3f} ops_per_s={:.0f} records_per_s={:.0f} "
+             "p50_us={:.1f} p99_us={:.1f} ",
+             cli.proto, cli.op, c.conns, c.depth, c.keys, c.value_size, c.batch_records, out.ops,
+             records, out.misses, out.errors, wall, static_cast<double>(out.ops) / wall,
+             static_cast<double>(records) / wall,
              static_cast<double>(out.latency.quantile(0.50)) / 1e3,
              static_cast<double>(out.latency.quantile(0.99)) / 1e3);
   fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
@@ -303,6 +311,8 @@ run(Cli& cli, bool seconds_given)
   c.op = cli.op == "get" ? Op::get : Op::set;
   if (cli.op == "append") // Put on a log node appends: timestamps, many records each
     c.records_per_key = cli.records_per_key;
+  else
+    c.batch_records = 0;
   if (cli.op == "load") {
     c.sequential = true;
     c.ops = c.keys;
