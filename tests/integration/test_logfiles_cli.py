@@ -21,7 +21,8 @@ T0 = 1795356000  # 2026-11-22T14:00:00Z
 
 
 def escape(value):
-    """core::escape, written from its contract: \\\\, \\t, \\n, \\r, other non-printables as \\xHH."""
+    """core::escape as dht(1) documents it: backslash, tab, newline and carriage return as
+    \\\\, \\t, \\n, \\r; other control bytes as \\xhh; every other byte as itself."""
     out = []
     for b in value:
         if b == 0x5C:
@@ -32,10 +33,10 @@ def escape(value):
             out.append(b"\\n")
         elif b == 0x0D:
             out.append(b"\\r")
-        elif 0x20 <= b < 0x7F:
-            out.append(bytes([b]))
-        else:
+        elif b < 0x20 or b == 0x7F:
             out.append(b"\\x%02x" % b)
+        else:
+            out.append(bytes([b]))
     return b"".join(out)
 
 

@@ -107,7 +107,8 @@ add_output_options(CLI::App* sub, ReadArgs& args)
   sub->add_option("--keys-as", args.keys,
                   "how timestamps are printed: dec (seconds), hex (0x and 16 digits) or iso "
                   "(YYYY-MM-DDTHH:MM:SSZ); put reads all three")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case).description(""))
+      ->type_name("dec|hex|iso")
       ->default_str("dec");
 }
 
