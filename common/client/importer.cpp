@@ -110,6 +110,16 @@ Importer::answered(std::size_t node, std::size_t records, Reply<void> reply)
 }
 
 void
+Importer::flush()
+{
+  if (m_failure || m_finishing)
+    return;
+  for (std::size_t i = 0; i < m_lanes.size(); ++i)
+    if (!m_lanes[i]->builder.empty())
+      seal(i);
+}
+
+void
 Importer::finish(Callback<void> done)
 {
   m_done = std::move(done);

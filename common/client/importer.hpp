@@ -44,6 +44,9 @@ public:
   void on_ready(std::function<void()> fn) { m_on_ready = std::move(fn); }
   // The first failure, if any.
   const std::optional<Reply<void>>& failure() const { return m_failure; }
+  // Sends the batches being built now, without waiting for them to fill (for input that comes
+  // slowly); does nothing after a failure or finish().
+  void flush();
   // Sends what remains and calls done once every request has been answered (at once when
   // nothing is outstanding).
   void finish(Callback<void> done);

@@ -10,7 +10,7 @@ import time
 import unittest
 
 import harness
-from harness import DaemonTestCase, run
+from harness import DaemonTestCase, run, wait_for
 import swarm
 
 HALF = 1 << 63
@@ -210,6 +210,25 @@ class LogfilesCliTest(DaemonTestCase):
         self.assertEqual(v, b"stamped")
         recent = self.lf("get-range", "n", "-1h", "now").stdout
         self.assertEqual(recent, b"%d\tstamped\n" % k)
+
+    def test_slow_input_is_stored_as_it_comes(self):
+        proc = subprocess.Popen([harness.binary("logfiles")] + self.node_args +
+                                ["put", "slow", "--now", "--flush-interval", "100ms"],
+                                stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            proc.stdin.write(b"first\n")
+            proc.stdin.flush()
+            wait_for(lambda: self.lf("get-all", "slow").stdout.endswith(b"\tfirst\n"),
+                     timeout=30, what="the first line to be stored before the input ends")
+            proc.stdin.write(b"second\n")
+            proc.stdin.close()
+            self.assertEqual(proc.wait(30), 0, proc.stderr.read())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stderr.close()
+        self.assertEqual(sorted(v for _, v in self.stored("slow")), [b"first", b"second"])
 
     def test_errors_and_exit_statuses(self):
         r = self.lf("put", "e", input=b"1\tone\n2\ttwo\nnot a record\n4\tfour\n", check=65)

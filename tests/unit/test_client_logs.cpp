@@ -1,6 +1,7 @@
 // Unit tests for the log store client: NodeClient's log requests, client::LogStore (PutDup
 // routed by bit-reversed timestamp, reads merged from every node) and the Importer in append
 // mode (LogPutBatch), against fake log nodes.
+#include "client_test_util.hpp"
 #include "fake_dht_node.hpp"
 
 #include "client/importer.hpp"
@@ -207,4 +208,25 @@ TEST_CASE("client::LogStore reads ranges from every node", "[client][logs]")
   auto refused = read_range(loop, logs, 0, ~0ull, "", got);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message.find("BadChannelName to GetRange") != std::string::npos);
+}
+
+TEST_CASE("client::Importer::flush sends partly filled batches", "[client][logs]")
+{
+  net::Loop loop;
+  LogCluster cluster(loop);
+  client::LogStore logs(loop, cluster.endpoints());
+  REQUIRE(client::run_sync<void>(loop, [&](auto cb) { logs.handshake(cb); }).ok());
+  client::ImportOptions opts;
+  opts.append = true;
+  client::Importer importer(logs, "log", opts);
+  importer.add(1'795'356'000, "one");
+  importer.add(1'795'356'001, "two");
+  importer.flush();
+  test::run_until(loop, [&] { return importer.records_stored() == 2; });
+  CHECK(cluster.nodes[0]->logs["log"].size() + cluster.nodes[1]->logs["log"].size() == 2);
+  importer.add(1'795'356'002, "three");
+  auto done = client::run_sync<void>(loop, [&](auto cb) { importer.finish(cb); });
+  REQUIRE(done.ok());
+  CHECK(importer.records_stored() == 3);
+  importer.flush(); // after finish: nothing
 }

@@ -1,7 +1,8 @@
 // logfiles put: records from standard input, each with its timestamp, sent in batches
 // (LogPutBatch) to the nodes responsible for them, several batches in flight per node. It
 // stops at the first malformed line: every record before it is stored, nothing after it is
-// read (exit 65). With --raw, all of standard input is one record (PutDup).
+// read (exit 65). Partly filled batches go out every --flush-interval, so that slow input
+// (tail -f) is stored as it comes. With --raw, all of standard input is one record (PutDup).
 #include "context.hpp"
 #include "log_records.hpp"
 
@@ -25,6 +26,7 @@ struct PutArgs {
   bool raw = false;               // --raw
   std::uint64_t batch_size = proto::default_batch_size;
   std::size_t in_flight = 8;
+  std::uint64_t flush_ms = 1000; // --flush-interval
 };
 
 // The timestamp of --key, or nullopt (a timestamp per line, or --now).
@@ -72,6 +74,11 @@ run_put(Context& ctx, const PutArgs& args)
   opts.in_flight_per_node = args.in_flight;
   opts.append = true;
   client::Importer importer(ctx.logs(), args.channel, opts);
+  net::Timer flush(ctx.loop()); // slow input (tail -f) is not held back until a batch fills
+  if (args.flush_ms > 0) {
+    flush.start(args.flush_ms, args.flush_ms, [&importer] { importer.flush(); });
+    flush.unref();
+  }
   const bool stamped = *key || args.now;
   const std::uint64_t fixed = key->value_or(0);
   return cli::feed_lines(ctx, importer,
@@ -112,6 +119,9 @@ add_put_command(CLI::App& app, Subcommands& list)
   sub->add_option("--in-flight", args->in_flight, "LogPutBatch requests in flight per node")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
       ->capture_default_str();
+  cfg::add_duration(*sub, "--flush-interval", args->flush_ms,
+                    "send partly filled batches this often (for slow input); 0: only full ones",
+                    "1s");
   list.push_back({sub, [args](Context& ctx) { return run_put(ctx, *args); }});
 }
 
