@@ -65,9 +65,9 @@ TEST_CASE("client::NodeClient speaks PutDup, LogPutBatch and GetRange", "[client
   FakeDhtNode node(loop);
   {
     client::NodeClient client(loop, node.endpoint);
-    for (auto [key, value] : Records{{5, "a"}, {5, "b"}, {4097, "c"}, {3, "needle d"}}) {
-      auto put =
-          client::run_sync<void>(loop, [&](auto cb) { client.put_dup("log", key, value, cb); });
+    for (const auto& record : Records{{5, "a"}, {5, "b"}, {4097, "c"}, {3, "needle d"}}) {
+      auto put = client::run_sync<void>(
+          loop, [&](auto cb) { client.put_dup("log", record.first, record.second, cb); });
       REQUIRE(put.ok());
     }
     proto::BatchBuilder batch;
