@@ -66,6 +66,9 @@ public:
   // Cancels every node's part of a stream; none of its callbacks runs afterwards.
   void cancel(StreamId id);
 
+protected:
+  MultiStreams m_multis; // one stream on every node; cancel() ends them
+
 private:
   using StartFn = std::function<StreamId(NodeClient&, DoneCallback)>;
   StreamId start_multi(const StartFn& start, DoneCallback done);
@@ -73,7 +76,6 @@ private:
 
   std::vector<NodeInfo> m_info;
   bool m_ready = false;
-  MultiStreams m_multis; // one stream on every node
 };
 
 } // namespace shoal::client

@@ -27,10 +27,14 @@ Importer::add(std::uint64_t key, std::string_view value)
     ++lane.in_flight;
     std::weak_ptr<Importer*> self = m_self;
     std::size_t i = *node;
-    m_dht.node(i).put(m_channel, key, value, [self, i, owner = m_owner.lock()](Reply<void> r) {
+    auto answered = [self, i, owner = m_owner.lock()](Reply<void> r) {
       if (auto alive = self.lock())
         (*alive)->answered(i, 1, std::move(r));
-    });
+    };
+    if (m_opts.append)
+      m_dht.node(i).put_dup(m_channel, key, value, std::move(answered));
+    else
+      m_dht.node(i).put(m_channel, key, value, std::move(answered));
     return;
   }
   if (!lane.builder.add(key, value)) {
@@ -67,10 +71,14 @@ Importer::send(std::size_t node, std::string payload, std::size_t records)
   ++m_lanes[node]->in_flight;
   std::weak_ptr<Importer*> self = m_self;
   auto owner = m_owner.lock();
-  m_dht.node(node).put_batch(m_channel, payload, [self, node, records, owner](Reply<void> r) {
+  auto answered = [self, node, records, owner](Reply<void> r) {
     if (auto alive = self.lock())
       (*alive)->answered(node, records, std::move(r));
-  });
+  };
+  if (m_opts.append)
+    m_dht.node(node).log_put_batch(m_channel, payload, std::move(answered));
+  else
+    m_dht.node(node).put_batch(m_channel, payload, std::move(answered));
 }
 
 void
@@ -99,6 +107,16 @@ Importer::answered(std::size_t node, std::size_t records, Reply<void> reply)
       return;
   }
   check_done();
+}
+
+void
+Importer::flush()
+{
+  if (m_failure || m_finishing)
+    return;
+  for (std::size_t i = 0; i < m_lanes.size(); ++i)
+    if (!m_lanes[i]->builder.empty())
+      seal(i);
 }
 
 void

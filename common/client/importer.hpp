@@ -1,6 +1,6 @@
-// Importer: bulk writes to a DHT. Records are grouped per responsible node into LZO batches
-// (proto::BatchBuilder) and sent with PutBatch, a bounded number in flight per node, so that
-// millions of records stream through in bounded memory.
+// Importer: bulk writes to a DHT or a log store. Records are grouped per responsible node into
+// LZO batches (proto::BatchBuilder) and sent with PutBatch (LogPutBatch for log nodes), a bounded
+// number in flight per node, so that millions of records stream through in bounded memory.
 #pragma once
 
 #include "client/dht.hpp"
@@ -22,6 +22,7 @@ namespace shoal::client {
 struct ImportOptions {
   std::size_t batch_size = proto::default_batch_size; // uncompressed bytes per batch
   std::size_t in_flight_per_node = 8;                 // PutBatch requests awaiting an answer
+  bool append = false; // log nodes: LogPutBatch and PutDup (every record appended), not PutBatch
 };
 
 // Feeds one channel of a handshaken Dht. Usage: add() while !backlogged(), else wait for the
@@ -43,6 +44,9 @@ public:
   void on_ready(std::function<void()> fn) { m_on_ready = std::move(fn); }
   // The first failure, if any.
   const std::optional<Reply<void>>& failure() const { return m_failure; }
+  // Sends the batches being built now, without waiting for them to fill (for input that comes
+  // slowly); does nothing after a failure or finish().
+  void flush();
   // Sends what remains and calls done once every request has been answered (at once when
   // nothing is outstanding).
   void finish(Callback<void> done);

@@ -1,6 +1,8 @@
 // NodeClient: DHT request encoding and answer decoding on a NodeLink (one session per stream).
 #include "client/node_client.hpp"
 
+#include "core/hex.hpp"
+
 #include <utility>
 
 namespace shoal::client {
@@ -39,6 +41,26 @@ encode_keyed(proto::Command command, std::string_view channel, std::uint64_t key
   std::string out;
   proto::encode_keyed(command, channel, key, out);
   return out;
+}
+
+// GetRange*: the channel, the first and last key as 16 hex digits, and the filter.
+std::string
+encode_range(proto::Command command,
+             std::string_view channel,
+             std::uint64_t min,
+             std::uint64_t max,
+             std::string_view filter = {})
+{
+  char first[core::key_hex_digits], last[core::key_hex_digits];
+  core::format_key(min, first);
+  core::format_key(max, last);
+  proto::Request request;
+  request.command = command;
+  request.channel = channel;
+  request.key = std::string_view(first, sizeof first);
+  request.key_max = std::string_view(last, sizeof last);
+  request.value = filter;
+  return encode(request);
 }
 
 bool
@@ -178,6 +200,29 @@ NodeClient::put_batch(std::string_view channel, std::string_view payload, Callba
 }
 
 void
+NodeClient::put_dup(std::string_view channel,
+                    std::uint64_t key,
+                    std::string_view value,
+                    Callback<void> cb)
+{
+  proto::Request request;
+  request.command = proto::Command::put_dup;
+  request.channel = channel;
+  char hex[core::key_hex_digits];
+  core::format_key(key, hex);
+  request.key = std::string_view(hex, sizeof hex);
+  request.value = value;
+  single_void(proto::Command::put_dup, encode(request), std::move(cb));
+}
+
+void
+NodeClient::log_put_batch(std::string_view channel, std::string_view payload, Callback<void> cb)
+{
+  single_void(proto::Command::log_put_batch,
+              encode_channel(proto::Command::log_put_batch, channel, payload), std::move(cb));
+}
+
+void
 NodeClient::redistribute(proto::HashRange range,
                          std::vector<proto::NodeRange> nodes,
                          Callback<void> cb)
@@ -191,23 +236,29 @@ NodeClient::redistribute(proto::HashRange range,
 }
 
 StreamId
+NodeClient::batch_stream(proto::Command command,
+                         std::string request,
+                         RecordCallback on_record,
+                         DoneCallback done)
+{
+  return m_link.start_stream(std::make_unique<BatchStream>(command, std::move(request),
+                                                           std::move(on_record), std::move(done)),
+                             options().stream_timeout_ms);
+}
+
+StreamId
 NodeClient::get_all(std::string_view channel, RecordCallback on_record, DoneCallback done)
 {
-  return m_link.start_stream(
-      std::make_unique<BatchStream>(proto::Command::get_all,
-                                    encode_channel(proto::Command::get_all, channel),
-                                    std::move(on_record), std::move(done)),
-      options().stream_timeout_ms);
+  return batch_stream(proto::Command::get_all, encode_channel(proto::Command::get_all, channel),
+                      std::move(on_record), std::move(done));
 }
 
 StreamId
 NodeClient::get_all_keys(std::string_view channel, RecordCallback on_record, DoneCallback done)
 {
-  return m_link.start_stream(
-      std::make_unique<BatchStream>(proto::Command::get_all_keys,
-                                    encode_channel(proto::Command::get_all_keys, channel),
-                                    std::move(on_record), std::move(done)),
-      options().stream_timeout_ms);
+  return batch_stream(proto::Command::get_all_keys,
+                      encode_channel(proto::Command::get_all_keys, channel), std::move(on_record),
+                      std::move(done));
 }
 
 StreamId
@@ -216,11 +267,34 @@ NodeClient::get_all_filter(std::string_view channel,
                            RecordCallback on_record,
                            DoneCallback done)
 {
-  return m_link.start_stream(
-      std::make_unique<BatchStream>(proto::Command::get_all_filter,
-                                    encode_channel(proto::Command::get_all_filter, channel, filter),
-                                    std::move(on_record), std::move(done)),
-      options().stream_timeout_ms);
+  return batch_stream(proto::Command::get_all_filter,
+                      encode_channel(proto::Command::get_all_filter, channel, filter),
+                      std::move(on_record), std::move(done));
+}
+
+StreamId
+NodeClient::get_range(std::string_view channel,
+                      std::uint64_t min,
+                      std::uint64_t max,
+                      RecordCallback on_record,
+                      DoneCallback done)
+{
+  return batch_stream(proto::Command::get_range,
+                      encode_range(proto::Command::get_range, channel, min, max),
+                      std::move(on_record), std::move(done));
+}
+
+StreamId
+NodeClient::get_range_filter(std::string_view channel,
+                             std::uint64_t min,
+                             std::uint64_t max,
+                             std::string_view filter,
+                             RecordCallback on_record,
+                             DoneCallback done)
+{
+  return batch_stream(proto::Command::get_range_filter,
+                      encode_range(proto::Command::get_range_filter, channel, min, max, filter),
+                      std::move(on_record), std::move(done));
 }
 
 StreamId

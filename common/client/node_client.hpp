@@ -1,4 +1,5 @@
-// NodeClient: the asynchronous client of one DHT node (legacy protocol, specs/swarm.md §1.3).
+// NodeClient: the asynchronous client of one DHT node (legacy protocol, specs/swarm.md §1.3),
+// and of one log node (the same protocol with the requests of §3.5).
 // Single requests are pipelined on one persistent connection and answered in order; each
 // stream (GetAll*, Listen) runs on a dedicated connection so that single requests keep flowing.
 #pragma once
@@ -62,6 +63,11 @@ public:
   void get_stats(Callback<std::vector<std::string>> cb);
   // Stores a batch: payload is what proto::BatchBuilder::finish produced.
   void put_batch(std::string_view channel, std::string_view payload, Callback<void> cb);
+  // Log nodes: appends value under key (several records per key), as PutDup.
+  void
+  put_dup(std::string_view channel, std::uint64_t key, std::string_view value, Callback<void> cb);
+  // Log nodes: appends a batch (payload from proto::BatchBuilder::finish), as LogPutBatch.
+  void log_put_batch(std::string_view channel, std::string_view payload, Callback<void> cb);
   // Gives the node a new range and the nodes to hand the rest of its records to.
   void redistribute(proto::HashRange range, std::vector<proto::NodeRange> nodes, Callback<void> cb);
 
@@ -74,6 +80,20 @@ public:
                           std::string_view filter,
                           RecordCallback on_record,
                           DoneCallback done);
+  // Log nodes: streams the records whose key is in [min, max] (inclusive), in the node's
+  // bucket order (ascending buckets of 4096 keys, append order inside one), then calls done.
+  StreamId get_range(std::string_view channel,
+                     std::uint64_t min,
+                     std::uint64_t max,
+                     RecordCallback on_record,
+                     DoneCallback done);
+  // Log nodes: get_range limited to the values that contain filter as a substring.
+  StreamId get_range_filter(std::string_view channel,
+                            std::uint64_t min,
+                            std::uint64_t max,
+                            std::string_view filter,
+                            RecordCallback on_record,
+                            DoneCallback done);
   // Streams changes to channel until it is removed (done gets Ok) or the link fails; never
   // times out (TCP keepalive notices a dead node).
   StreamId listen(std::string_view channel, ListenCallback on_update, DoneCallback done);
@@ -92,6 +112,10 @@ private:
               T (*decode)(const proto::Response&),
               Callback<T> cb);
   void single_void(proto::Command command, std::string request, Callback<void> cb);
+  StreamId batch_stream(proto::Command command,
+                        std::string request,
+                        RecordCallback on_record,
+                        DoneCallback done);
 
   NodeLink m_link;
 };

@@ -1,6 +1,7 @@
-// FakeDhtNode: a scripted, in-memory stand-in for dhtnode in client unit tests. It speaks the
-// legacy protocol with proto's codecs, answers pipelined requests in order, optionally
-// authenticates, and lets a test override the answer to any request.
+// FakeDhtNode: a scripted, in-memory stand-in for dhtnode (and for logfilesnode: PutDup,
+// LogPutBatch, GetRange*) in client unit tests. It speaks the legacy protocol with proto's
+// codecs, answers pipelined requests in order, optionally authenticates, and lets a test
+// override the answer to any request.
 #pragma once
 
 #include "core/hex.hpp"
@@ -13,6 +14,7 @@
 #include "proto/response.hpp"
 #include "proto/wire.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -26,6 +28,8 @@ class FakeDhtNode
 {
 public:
   using Channel = std::map<std::uint64_t, std::string>;
+  // A log channel: the records in append order (several per key).
+  using Log = std::vector<std::pair<std::uint64_t, std::string>>;
   // Handles a request itself when it returns true (appending to conn.output()).
   using Script = std::function<bool(const proto::Request&, net::Connection&)>;
 
@@ -49,6 +53,7 @@ public:
 
   net::Endpoint endpoint;
   std::map<std::string, Channel> channels;
+  std::map<std::string, Log> logs; // PutDup, LogPutBatch and GetRange* work on these
   std::string version{proto::api_version};
   Script script;                                  // consulted first when set
   std::optional<crypto::Credentials> credentials; // require authentication when set
@@ -160,9 +165,63 @@ private:
       proto::WireWriter(out).array({});
       return;
     }
+    case proto::Command::put_dup:
+      if (!m_range.responsible_for(*key))
+        r.status = proto::StatusCode::wrong_node;
+      else
+        logs[channel].emplace_back(*key, request.value);
+      break;
+    case proto::Command::log_put_batch: r.status = log_batch(channel, request.value); break;
+    case proto::Command::get_range:
+    case proto::Command::get_range_filter: {
+      proto::encode_response(request.command, r, out);
+      std::string_view filter;
+      if (request.command == proto::Command::get_range_filter)
+        filter = request.value;
+      send_range(logs[channel], *key, *core::parse_key(request.key_max), filter, out);
+      return;
+    }
     default: r.status = proto::StatusCode::not_supported;
     }
     proto::encode_response(request.command, r, out);
+  }
+
+  // LogPutBatch: all records or none (WrongNode when one is outside the range).
+  proto::StatusCode log_batch(const std::string& channel, std::string_view payload)
+  {
+    auto raw = proto::decompress_batch(payload, 1 << 24);
+    Log batch;
+    proto::BatchReader reader(*raw);
+    std::string_view k, v;
+    while (reader.next_pair(k, v)) {
+      if (!m_range.responsible_for(*core::parse_key(k)))
+        return proto::StatusCode::wrong_node;
+      batch.emplace_back(*core::parse_key(k), v);
+    }
+    logs[channel].insert(logs[channel].end(), batch.begin(), batch.end());
+    return proto::StatusCode::ok;
+  }
+
+  // The records of [min, max] as a log node sends them: buckets (key >> 12) ascending, append
+  // order inside a bucket; then the empty array.
+  static void send_range(
+      Log log, std::uint64_t min, std::uint64_t max, std::string_view filter, std::string& out)
+  {
+    std::stable_sort(log.begin(), log.end(), [](const auto& a, const auto& b) {
+      return (a.first >> 12) < (b.first >> 12);
+    });
+    proto::BatchBuilder batch;
+    for (const auto& [k, v] : log) {
+      if (k < min || k > max || v.find(filter) == std::string::npos)
+        continue;
+      if (!batch.add(k, v)) {
+        batch.finish_array(out);
+        batch.add(k, v);
+      }
+    }
+    if (!batch.empty())
+      batch.finish_array(out);
+    proto::WireWriter(out).array({});
   }
 
   proto::HashRange m_range;
