@@ -253,7 +253,7 @@ class LogfilesCliTest(DaemonTestCase):
         # A node's refusal is reported: PutBatch larger than the node accepts.
         big = b"".join(b"%d\t%s\n" % (T0 + i, b"v" * 1000) for i in range(200))
         r = self.lf("put", "e", "--batch-size", "1M", input=big, check=69)
-        self.assertRegex(r.stderr, rb"logfiles: error: node \S+ answered InvalidRequest to LogPutBatch")
+        self.assertRegex(r.stderr, rb"logfiles: error: node \S+ answered ValueTooBig to LogPutBatch")
 
     def test_many_records(self):
         n = 200000

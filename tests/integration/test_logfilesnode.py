@@ -146,7 +146,12 @@ class LogfilesNodeTest(harness.DaemonTestCase):
         c.send(swarm.i32(swarm.GET_RANGE) + swarm.arr("ch") + swarm.arr("zz") + swarm.arr("zz"))
         self.assertEqual(c.status(), INVALID_REQUEST)
         c.send(swarm.i32(swarm.LOG_PUT_BATCH) + swarm.arr("ch") + swarm.arr(b"\x05" * 20))
-        self.assertEqual(c.status(), INVALID_REQUEST)
+        self.assertEqual(c.status(), VALUE_TOO_BIG)  # announces 0x0505050505050505 bytes
+        c.send(swarm.i32(swarm.LOG_PUT_BATCH) + swarm.arr("ch") +
+               swarm.arr(swarm.u64(100) + b"\x05" * 20))
+        self.assertEqual(c.status(), INVALID_REQUEST)  # not LZO
+        big = [(mine, b"y" * 900)] * 80  # 75 KiB uncompressed: over the node's 64 KiB
+        self.assertEqual(c.log_put_batch("ch", big), VALUE_TOO_BIG)
         self.assertEqual(c.get_all("ch"), (OK, [(mine, b"v")]))  # nothing else got in
         # Garbage closes that connection only.
         bad = socket.create_connection((node.host, node.port), timeout=10)

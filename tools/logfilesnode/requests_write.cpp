@@ -9,6 +9,8 @@
 #include "core/hex.hpp"
 #include "proto/batch.hpp"
 
+#include <cstring>
+
 namespace shoal::logfilesnode {
 
 namespace {
@@ -30,6 +32,16 @@ check_record(Session& session,
   if (value.empty())
     return proto::StatusCode::empty_value;
   return proto::StatusCode::ok;
+}
+
+// The uncompressed size a batch payload announces in its first 8 bytes (0 if it has none).
+std::uint64_t
+announced_raw_size(std::string_view payload)
+{
+  std::uint64_t raw = 0;
+  if (payload.size() >= sizeof raw)
+    std::memcpy(&raw, payload.data(), sizeof raw);
+  return raw;
 }
 
 } // namespace
@@ -57,8 +69,10 @@ handle_put_batch(Session& session, const proto::Request& request)
 {
   auto status = server::check_channel(request.channel);
   thread_local std::string raw; // reused: batches are decompressed one at a time
-  if (status == proto::StatusCode::ok &&
-      !proto::decompress_batch(request.value, session.node().options().batch_size, raw))
+  std::size_t batch_size = session.node().options().batch_size;
+  if (status == proto::StatusCode::ok && announced_raw_size(request.value) > batch_size)
+    status = proto::StatusCode::value_too_big; // a client with a larger --batch-size
+  if (status == proto::StatusCode::ok && !proto::decompress_batch(request.value, batch_size, raw))
     status = proto::StatusCode::invalid_request;
   proto::BatchReader check(raw);
   std::string_view key_text, value;
