@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "store/bucket_format.hpp"
 #include "store/file_io.hpp"
 
 #include <cstdint>
@@ -29,8 +30,11 @@ public:
   // complete); a torn header is written again.
   static core::Result<Opened> open(const std::string& channel_dir, std::uint64_t bucket_start);
 
-  // Buffers an encoded record (store::append_record).
-  void add(std::string_view record) { m_buffer += record; }
+  // Buffers a record, encoded in the current format (checksummed here, on the writer thread).
+  void add(std::uint64_t key, std::string_view value)
+  {
+    store::append_record(key, value, m_buffer);
+  }
   std::size_t buffered() const { return m_buffer.size(); }
 
   // Writes the buffer at the end of the file. On failure the file is cut back to its size

@@ -6,7 +6,6 @@
 #include "server/request_checks.hpp"
 #include "session.hpp"
 
-#include "core/hex.hpp"
 #include "proto/batch.hpp"
 
 #include <cstring>
@@ -90,12 +89,9 @@ handle_put_batch(Session& session, const proto::Request& request)
   }
   Node& node = session.node();
   std::uint32_t id = node.channels().get_or_create(request.channel, node.writer());
-  std::uint64_t first = node.writer().appended() + 1;
-  proto::BatchReader reader(raw);
-  while (reader.next_pair(key_text, value))
-    node.writer().append(id, *core::parse_key(key_text), value);
+  std::uint64_t seq = node.writer().append_batch(id, raw); // encoded on the writer thread
   node.stats().written += records;
-  session.reply_after(first, node.writer().appended());
+  session.reply_after(seq, seq);
 }
 
 } // namespace shoal::logfilesnode

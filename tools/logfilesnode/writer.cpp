@@ -3,7 +3,9 @@
 #include "writer.hpp"
 
 #include "core/bytes.hpp"
+#include "core/hex.hpp"
 #include "core/log.hpp"
+#include "proto/batch.hpp"
 #include "store/atomic_file.hpp"
 #include "store/bucket_format.hpp"
 #include "store/bucket_layout.hpp"
@@ -19,7 +21,8 @@ using core::load_le;
 
 // Operation tags in the buffer the loop hands over.
 constexpr char op_define = 'C'; // u32 id | u32 length | name
-constexpr char op_append = 'A'; // u32 id | u64 key | u32 length | the encoded record
+constexpr char op_append = 'A'; // u32 id | u64 key | u32 length | the value
+constexpr char op_batch = 'B';  // u32 id | u32 length | an uncompressed record batch
 constexpr char op_remove = 'R'; // u32 id
 
 // A write buffer of one bucket this large goes to the file before the group ends.
@@ -77,14 +80,27 @@ Writer::append(std::uint32_t id, std::uint64_t key, std::string_view value)
   m_local.push_back(op_append);
   append_le<std::uint32_t>(m_local, id);
   append_le<std::uint64_t>(m_local, key);
-  append_le<std::uint32_t>(m_local, static_cast<std::uint32_t>(store::record_size(value.size())));
-  store::append_record(key, value, m_local);
+  append_le<std::uint32_t>(m_local, static_cast<std::uint32_t>(value.size()));
+  m_local += value;
   if (m_local.size() >= m_options.group_bytes) {
     ++m_seq;
     publish();
     return m_seq;
   }
   return ++m_seq;
+}
+
+std::uint64_t
+Writer::append_batch(std::uint32_t id, std::string_view raw)
+{
+  m_local.push_back(op_batch);
+  append_le<std::uint32_t>(m_local, id);
+  append_le<std::uint32_t>(m_local, static_cast<std::uint32_t>(raw.size()));
+  m_local += raw;
+  ++m_seq;
+  if (m_local.size() >= m_options.group_bytes)
+    publish();
+  return m_seq;
 }
 
 std::uint64_t
@@ -227,6 +243,12 @@ Writer::apply(std::string_view ops, GroupResult& result)
       auto key = in.take<std::uint64_t>();
       auto len = in.take<std::uint32_t>();
       apply_append(id, key, in.bytes(len), seq, result);
+    } else if (op == op_batch) {
+      auto len = in.take<std::uint32_t>();
+      proto::BatchReader records(in.bytes(len));
+      std::string_view key, value;
+      while (records.next_pair(key, value)) // checked by the loop: whole, with valid keys
+        apply_append(id, *core::parse_key(key), value, seq, result);
     } else {
       apply_remove(id, seq, result);
     }
@@ -236,7 +258,7 @@ Writer::apply(std::string_view ops, GroupResult& result)
 void
 Writer::apply_append(std::uint32_t id,
                      std::uint64_t key,
-                     std::string_view record,
+                     std::string_view value,
                      std::uint64_t seq,
                      GroupResult& result)
 {
@@ -250,10 +272,10 @@ Writer::apply_append(std::uint32_t id,
   }
   if (f->seqs.empty())
     m_touched.push_back({id, store::bucket_start(key)});
-  f->file->add(record);
+  f->file->add(key, value);
   f->seqs.push_back(seq);
   f->added.records += 1;
-  f->added.bytes += record.size() - store::record_header_size(store::BucketFormat::v2);
+  f->added.bytes += value.size();
   if (f->file->buffered() < flush_bytes)
     return;
   // A big group: write this bucket's part now (in sync mode it is synced with the group).

@@ -66,6 +66,8 @@ public:
   // Loop thread: each returns the operation's sequence number; none blocks on I/O.
   std::uint64_t define_channel(std::uint32_t id, std::string_view name);
   std::uint64_t append(std::uint32_t id, std::uint64_t key, std::string_view value);
+  // Every record of an uncompressed batch whose keys the caller checked: one operation.
+  std::uint64_t append_batch(std::uint32_t id, std::string_view raw);
   std::uint64_t remove_channel(std::uint32_t id);
   // Loop thread: hands the operations since the last call to the writer thread.
   void publish();
@@ -101,7 +103,7 @@ private:
   void apply(std::string_view ops, GroupResult& result);
   void apply_append(std::uint32_t id,
                     std::uint64_t key,
-                    std::string_view record,
+                    std::string_view value,
                     std::uint64_t seq,
                     GroupResult& result);
   void apply_remove(std::uint32_t id, std::uint64_t seq, GroupResult& result);
