@@ -227,6 +227,8 @@ class DhtCli:
         self.assertEqual(len(out), self.NODES)
         for line, node, (lo, hi) in zip(out, self.nodes, self.ranges):
             self.assertEqual(line, f"{node.address}\t{lo:016x}:{hi:016x}\t20110401")
+        self.assertEqual(self.dht("version").stdout.decode().splitlines(),
+                         [f"{node.address}\t20110401" for node in self.nodes])
         partial = run("dht", self.node_args[:2] + ["ranges"], check=69)
         self.assertEqual(len(partial.stdout.splitlines()), 1)
         self.assertIn(b"hash ranges", partial.stderr)

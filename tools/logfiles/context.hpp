@@ -20,8 +20,9 @@ public:
   explicit Context(GlobalOptions& opts) : ClientContext("logfiles"), m_opts(opts) {}
 
   GlobalOptions& options() { return m_opts; }
-  // The log store client (after open()).
+  // The log store client (after open()); dht() is the same, as the DHT client it extends.
   client::LogStore& logs() { return *m_logs; }
+  client::Dht& dht() { return *m_logs; }
 
   // Builds the client from the options; with handshake, checks versions and ranges too (so
   // that puts are routed and reads reach every node).
