@@ -3,38 +3,23 @@
 #include "checks.hpp"
 #include "node.hpp"
 #include "requests.hpp"
+#include "server/info_responses.hpp"
 #include "session.hpp"
 
 namespace shoal::dhtnode {
-
-namespace {
-// The node address fields of size and connection responses.
-proto::Response
-node_response(Session& session)
-{
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  response.address = session.node().endpoint().host;
-  response.port = session.node().endpoint().port;
-  return response;
-}
-} // namespace
 
 void
 handle_get_channels(Session& session, const proto::Request&)
 {
   auto names = session.node().storage().names();
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  for (const auto& name : names)
-    response.channels.push_back(name);
+  proto::Response response = server::channels_response(names);
   session.reply(proto::Command::get_channels, response);
 }
 
 void
 handle_get_channel_size(Session& session, const proto::Request& request)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.status = check_channel(request.channel);
   if (auto channel = session.node().storage().find(request.channel)) {
     response.records = channel->records();
@@ -46,7 +31,7 @@ handle_get_channel_size(Session& session, const proto::Request& request)
 void
 handle_get_size(Session& session, const proto::Request&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.records = session.node().storage().total_records();
   response.bytes = session.node().storage().total_bytes();
   session.reply(proto::Command::get_size, response);
@@ -74,7 +59,7 @@ handle_remove_channel(Session& session, const proto::Request& request)
 void
 handle_get_num_connections(Session& session, const proto::Request&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.connections = session.node().connections();
   session.reply(proto::Command::get_num_connections, response);
 }
@@ -82,9 +67,7 @@ handle_get_num_connections(Session& session, const proto::Request&)
 void
 handle_get_version(Session& session, const proto::Request&)
 {
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  response.value = proto::api_version;
+  proto::Response response = server::version_response();
   session.reply(proto::Command::get_version, response);
 }
 
@@ -92,9 +75,7 @@ void
 handle_get_stats(Session& session, const proto::Request&)
 {
   std::string lines = session.node().stats_list().lines();
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  response.value = lines;
+  proto::Response response = server::stats_response(lines);
   session.reply(proto::Command::get_stats, response);
 }
 

@@ -2,39 +2,24 @@
 // GetResponsibleRange, RemoveChannel, GetNumConnections, GetVersion and shoal's GetStats.
 #include "node.hpp"
 #include "requests.hpp"
+#include "server/info_responses.hpp"
 #include "server/request_checks.hpp"
 #include "session.hpp"
 
 namespace shoal::logfilesnode {
 
-namespace {
-// The node address fields of size and connection responses.
-proto::Response
-node_response(Session& session)
-{
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  response.address = session.node().endpoint().host;
-  response.port = session.node().endpoint().port;
-  return response;
-}
-} // namespace
-
 void
 handle_get_channels(Session& session, const proto::Request&)
 {
   auto names = session.node().channels().names();
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  for (const auto& name : names)
-    response.channels.push_back(name);
+  proto::Response response = server::channels_response(names);
   session.reply(proto::Command::get_channels, response);
 }
 
 void
 handle_get_channel_size(Session& session, const proto::Request& request)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.status = server::check_channel(request.channel);
   ChannelSize size = session.node().size_of(request.channel);
   response.records = size.records;
@@ -45,7 +30,7 @@ handle_get_channel_size(Session& session, const proto::Request& request)
 void
 handle_get_size(Session& session, const proto::Request&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   ChannelSize size = session.node().total_size();
   response.records = size.records;
   response.bytes = size.bytes;
@@ -79,7 +64,7 @@ handle_remove_channel(Session& session, const proto::Request& request)
 void
 handle_get_num_connections(Session& session, const proto::Request&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.connections = session.node().connections();
   session.reply(proto::Command::get_num_connections, response);
 }
@@ -87,9 +72,7 @@ handle_get_num_connections(Session& session, const proto::Request&)
 void
 handle_get_version(Session& session, const proto::Request&)
 {
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  response.value = proto::api_version;
+  proto::Response response = server::version_response();
   session.reply(proto::Command::get_version, response);
 }
 
@@ -97,9 +80,7 @@ void
 handle_get_stats(Session& session, const proto::Request&)
 {
   std::string lines = session.node().stats_list().lines();
-  proto::Response response;
-  response.status = proto::StatusCode::ok;
-  response.value = lines;
+  proto::Response response = server::stats_response(lines);
   session.reply(proto::Command::get_stats, response);
 }
 

@@ -4,6 +4,7 @@
 
 #include "consume_stream.hpp"
 #include "node.hpp"
+#include "server/info_responses.hpp"
 #include "session.hpp"
 
 #include "core/log.hpp"
@@ -142,32 +143,18 @@ handle_remove_channel(Session& session, const proto::QueueRequest& request)
   session.reply_status(status);
 }
 
-// The node's address fields of size and connection answers.
-proto::Response
-node_response(Session& session)
-{
-  proto::Response response;
-  response.status = StatusCode::ok;
-  response.address = session.node().endpoint().host;
-  response.port = session.node().endpoint().port;
-  return response;
-}
-
 void
 handle_get_channels(Session& session, const proto::QueueRequest&)
 {
   auto names = session.node().channels().names();
-  proto::Response response;
-  response.status = StatusCode::ok;
-  for (const auto& name : names)
-    response.channels.push_back(name);
+  proto::Response response = server::channels_response(names);
   session.reply(QueueCommand::get_channels, response);
 }
 
 void
 handle_get_channel_size(Session& session, const proto::QueueRequest& request)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.status = check_channels(request);
   if (const auto* subs = session.node().channels().find(request.channel)) {
     for (const auto& sub : *subs) {
@@ -181,7 +168,7 @@ handle_get_channel_size(Session& session, const proto::QueueRequest& request)
 void
 handle_get_size(Session& session, const proto::QueueRequest&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.records = session.node().total_records();
   response.bytes = session.node().total_bytes();
   session.reply(QueueCommand::get_size, response);
@@ -190,7 +177,7 @@ handle_get_size(Session& session, const proto::QueueRequest&)
 void
 handle_get_size_limit(Session& session, const proto::QueueRequest&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.limit = session.node().options().channel_size;
   session.reply(QueueCommand::get_size_limit, response);
 }
@@ -198,7 +185,7 @@ handle_get_size_limit(Session& session, const proto::QueueRequest&)
 void
 handle_get_num_connections(Session& session, const proto::QueueRequest&)
 {
-  proto::Response response = node_response(session);
+  proto::Response response = server::node_response(session.node().endpoint());
   response.connections = session.node().connections();
   session.reply(QueueCommand::get_num_connections, response);
 }
@@ -206,9 +193,7 @@ handle_get_num_connections(Session& session, const proto::QueueRequest&)
 void
 handle_get_version(Session& session, const proto::QueueRequest&)
 {
-  proto::Response response;
-  response.status = StatusCode::ok;
-  response.value = proto::api_version;
+  proto::Response response = server::version_response();
   session.reply(QueueCommand::get_version, response);
 }
 
@@ -216,9 +201,7 @@ void
 handle_get_stats(Session& session, const proto::QueueRequest&)
 {
   std::string lines = session.node().stats_list().lines();
-  proto::Response response;
-  response.status = StatusCode::ok;
-  response.value = lines;
+  proto::Response response = server::stats_response(lines);
   session.reply(QueueCommand::get_stats, response);
 }
 
