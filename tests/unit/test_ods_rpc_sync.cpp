@@ -1,0 +1,137 @@
+// Unit tests for ods-rpc-sync's core: flag names (nothing may leave the directory), the two
+// update forms with bad input, the last-writer-wins order and the state database (tombstones
+// keep a cleared flag cleared; the state survives a reopen).
+#include "flag_name.hpp"
+#include "state_db.hpp"
+#include "temp_dir.hpp"
+#include "update.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace shoal::odsrpcsync;
+
+namespace {
+
+using testutil::TempDir;
+
+Update
+make(std::string origin, std::uint64_t ts, Op op, std::string name, std::string value = {})
+{
+  return Update{std::move(origin), ts, op, std::move(name), std::move(value)};
+}
+
+} // namespace
+
+TEST_CASE("flag names are <zone>.<flag> and never a path", "[ods_rpc_sync]")
+{
+  for (const char* ok : {"example.com.signed", "example.signing", "a-b_c.d.e.chained", "x.invalid",
+                         "EXAMPLE.org.dsttl"})
+    CHECK(valid_flag_name(ok));
+  for (const char* bad :
+       {"", "signed", ".signed", "example..signed", "example.com.", "../x.signed", "a/b.signed",
+        "example.com.Signed", "example.com.sign3d", ".example.com.signed", "exa mple.signed",
+        "example.com.signed.tmp1", "example.com.signed\n"})
+    CHECK_FALSE(valid_flag_name(bad));
+  CHECK_FALSE(valid_flag_name(std::string(64, 'a') + ".signed")); // a label over 63
+  CHECK(valid_flag_name(std::string(63, 'a') + ".signed"));
+}
+
+TEST_CASE("updates round-trip in shoal's form", "[ods_rpc_sync]")
+{
+  for (const Update& u :
+       {make("node-1", 1732280000123456789ULL, Op::set, "example.com.signed", "1732280000"),
+        make("n2", 5, Op::set, "example.com.signing"), // true: an empty value
+        make("n3", 6, Op::clear, "example.com.chained"),
+        make("n4", 7, Op::set, "example.com.invalid", "bad DS\t\"quoted\" \\ and spaces")}) {
+    std::string line = encode_update(u);
+    CHECK(line.back() == '\n');
+    CHECK(line.find('\n') == line.size() - 1); // one line whatever the value
+    auto back = parse_update(line);
+    REQUIRE(back.ok());
+    CHECK(*back == u);
+  }
+  CHECK(encode_update(make("a", 1, Op::set, "z.signed", "x")) ==
+        "ods-rpc-sync/1 a 1 SET z.signed x\n");
+}
+
+TEST_CASE("bad updates are refused with a reason", "[ods_rpc_sync]")
+{
+  for (const char* bad :
+       {"", "garbage", "ods-rpc-sync/2 a 1 SET z.signed x", "ods-rpc-sync/1 a 1 SET z.signed",
+        "ods-rpc-sync/1 a x SET z.signed v", "ods-rpc-sync/1 a -1 SET z.signed v",
+        "ods-rpc-sync/1 a/b 1 SET z.signed v", "ods-rpc-sync/1 a 1 PUT z.signed v",
+        "ods-rpc-sync/1 a 1 CLEAR z.signed v", "ods-rpc-sync/1 a 1 SET ../../etc/passwd.signed v",
+        "ods-rpc-sync/1 a 1 SET z.signed \\q", "ods-rpc-sync/1 a 1 SET z.signed a\\nb"}) {
+    auto u = parse_update(bad);
+    INFO(bad);
+    REQUIRE_FALSE(u.ok());
+    CHECK(u.error().code == shoal::core::Errc::bad_data);
+    CHECK(u.error().message.rfind("bad update: ", 0) == 0);
+  }
+  std::string big = "ods-rpc-sync/1 a 1 SET z.signed " + std::string(max_value + 1, 'v');
+  CHECK_FALSE(parse_update(big).ok());
+}
+
+TEST_CASE("the original's cluster text is read and written", "[ods_rpc_sync]")
+{
+  auto set = parse_legacy("1732280000 SET example.com.signed 1732279000\n", "peer");
+  REQUIRE(set.ok());
+  CHECK(*set ==
+        make("peer", 1732280000ULL * 1000000000ULL, Op::set, "example.com.signed", "1732279000"));
+  auto flag = parse_legacy("1732280000 SET example.com.signing ", "peer");
+  REQUIRE(flag.ok());
+  CHECK(flag->value.empty());
+  auto clear = parse_legacy("1732280001 CLEAR example.com.signing ", "peer");
+  REQUIRE(clear.ok());
+  CHECK(clear->op == Op::clear);
+  CHECK(encode_legacy(*set) == "1732280000 SET example.com.signed 1732279000\n");
+  CHECK(encode_legacy(*flag) == "1732280000 SET example.com.signing ");
+  CHECK(encode_legacy(*clear) == "1732280001 CLEAR example.com.signing ");
+  for (const char* bad : {"x SET a.signed", "1 DROP a.signed ", "1 SET ../a.signed ", "1 SET"})
+    CHECK_FALSE(parse_legacy(bad, "peer").ok());
+}
+
+TEST_CASE("last writer wins by time, then by node id", "[ods_rpc_sync]")
+{
+  CHECK(newer(2, "a", 1, "z"));
+  CHECK_FALSE(newer(1, "z", 2, "a"));
+  CHECK(newer(5, "b", 5, "a")); // a tie in time: every node picks the same winner
+  CHECK_FALSE(newer(5, "a", 5, "b"));
+  CHECK_FALSE(newer(5, "a", 5, "a"));
+}
+
+TEST_CASE("the state database decides, keeps tombstones and survives a reopen", "[ods_rpc_sync]")
+{
+  TempDir dir;
+  std::string path = dir.file("state.db");
+  {
+    auto db = StateDb::open(path);
+    REQUIRE(db.ok());
+    StateDb& s = **db;
+    Update set = make("a", 100, Op::set, "z.signed", "42");
+    CHECK(*s.decide(set) == StateDb::Decision::apply);
+    REQUIRE(s.record(set).ok());
+    CHECK(*s.decide(set) == StateDb::Decision::same); // our own change coming back
+    CHECK(*s.decide(make("b", 99, Op::set, "z.signed", "41")) == StateDb::Decision::stale);
+    Update clear = make("b", 200, Op::clear, "z.signed");
+    CHECK(*s.decide(clear) == StateDb::Decision::apply);
+    REQUIRE(s.record(clear).ok());
+    // The case the original left open: an older SET delivered late must not resurrect it.
+    CHECK(*s.decide(make("c", 150, Op::set, "z.signed", "40")) == StateDb::Decision::stale);
+    CHECK(*s.decide(make("c", 201, Op::set, "z.signed", "43")) == StateDb::Decision::apply);
+  }
+  auto db = StateDb::open(path);
+  REQUIRE(db.ok());
+  auto known = (*db)->get("z.signed");
+  REQUIRE(known.ok());
+  REQUIRE(known->has_value());
+  CHECK(**known == StateDb::Version{200, "b", false, ""});
+  REQUIRE((*db)->record(make("a", 7, Op::set, "a.signing")).ok());
+  auto all = (*db)->all();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  CHECK((*all)[0].first == "a.signing");
+  CHECK((*all)[0].second.present);
+  CHECK((*all)[1].first == "z.signed");
+  CHECK_FALSE(StateDb::open(dir.file("missing/dir/state.db")).ok());
+}

@@ -1,0 +1,72 @@
+// StateDb: what this node knows of every flag: the version (ts_ns, origin) of the last change it
+// applied or made, and whether that change set the flag or cleared it (a tombstone, so that an
+// older SET arriving late cannot bring a cleared flag back). SQLite, in the state directory,
+// so that it survives restarts; every write is durable before it returns.
+//
+// Schema version 1 (PRAGMA user_version): flags(name TEXT PRIMARY KEY, ts_ns INTEGER, origin
+// TEXT, present INTEGER, value TEXT). A new version migrates in open() and bumps user_version.
+#pragma once
+
+#include "update.hpp"
+
+#include "core/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+
+namespace shoal::odsrpcsync {
+
+// The last-writer-wins order of changes: by time, then by node id, so that every node picks
+// the same winner of two changes made in the same nanosecond.
+inline bool
+newer(std::uint64_t a_ts, std::string_view a_origin, std::uint64_t b_ts, std::string_view b_origin)
+{
+  return a_ts != b_ts ? a_ts > b_ts : a_origin > b_origin;
+}
+
+class StateDb
+{
+public:
+  struct Version {
+    std::uint64_t ts_ns = 0;
+    std::string origin;
+    bool present = false; // false: a tombstone
+    std::string value;
+
+    bool operator==(const Version&) const = default;
+  };
+  enum class Decision {
+    apply, // newer than anything known (or the flag is unknown)
+    stale, // older than what is known: drop it
+    same,  // exactly what is known: a duplicate, or this node's own change coming back
+  };
+
+  // Opens (creating) the database at path.
+  static core::Result<std::unique_ptr<StateDb>> open(const std::string& path);
+  ~StateDb();
+  StateDb(const StateDb&) = delete;
+  StateDb& operator=(const StateDb&) = delete;
+
+  core::Result<std::optional<Version>> get(std::string_view name);
+  // Compares u with what is known of its flag.
+  core::Result<Decision> decide(const Update& u);
+  // Records u as the flag's version (durably).
+  core::Status record(const Update& u);
+  // Every flag and tombstone, by name: the summary nodes exchange to converge.
+  core::Result<std::vector<std::pair<std::string, Version>>> all();
+
+private:
+  explicit StateDb(sqlite3* db) : m_db(db) {}
+  core::Status exec(const char* sql);
+  core::Error error(const std::string& what) const;
+
+  sqlite3* m_db;
+};
+
+} // namespace shoal::odsrpcsync
