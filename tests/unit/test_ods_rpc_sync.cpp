@@ -1,12 +1,17 @@
 // Unit tests for ods-rpc-sync's core: flag names (nothing may leave the directory), the two
 // update forms with bad input, the last-writer-wins order and the state database (tombstones
-// keep a cleared flag cleared; the state survives a reopen).
+// keep a cleared flag cleared; the state survives a reopen) and the flag files themselves.
+#include "flag_dir.hpp"
 #include "flag_name.hpp"
 #include "state_db.hpp"
 #include "temp_dir.hpp"
 #include "update.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace shoal::odsrpcsync;
 
@@ -134,4 +139,41 @@ TEST_CASE("the state database decides, keeps tombstones and survives a reopen", 
   CHECK((*all)[0].second.present);
   CHECK((*all)[1].first == "z.signed");
   CHECK_FALSE(StateDb::open(dir.file("missing/dir/state.db")).ok());
+}
+
+TEST_CASE("flag files follow ods-rpc's encoding and keep the change's time", "[ods_rpc_sync]")
+{
+  TempDir dir;
+  auto none = read_flag(dir.path(), "z.signed");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+
+  std::uint64_t ts = 1732280000123456789ULL;
+  REQUIRE(write_flag(dir.path(), "z.signed", "1732279000", ts).ok());
+  REQUIRE(write_flag(dir.path(), "z.signing", "", ts + 1).ok());
+  auto value = read_flag(dir.path(), "z.signed");
+  REQUIRE(value.ok());
+  CHECK(**value == FlagFile{"1732279000", ts}); // the origin's time, to the nanosecond
+  std::ifstream raw(dir.file("z.signed"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(raw)), std::istreambuf_iterator<char>());
+  CHECK(bytes == "1732279000\n");
+  CHECK(std::filesystem::file_size(dir.file("z.signing")) == 0); // true: an empty file
+
+  // Files ods-rpc would not read are refused; temporary and stray files are not flags.
+  std::ofstream(dir.file("z.invalid")) << "two\nlines\n";
+  CHECK(read_flag(dir.path(), "z.invalid").error().code == shoal::core::Errc::bad_data);
+  std::filesystem::remove(dir.file("z.invalid"));
+  std::ofstream(dir.file(".z.chained.ods-rpc-sync")) << "";
+  std::ofstream(dir.file("README")) << "not a flag\n";
+  auto all = scan_flags(dir.path());
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  CHECK((*all)[0].first == "z.signed");
+  CHECK((*all)[1].first == "z.signing");
+  CHECK((*all)[1].second.value.empty());
+
+  REQUIRE(remove_flag(dir.path(), "z.signed").ok());
+  REQUIRE(remove_flag(dir.path(), "z.signed").ok()); // already gone: fine
+  CHECK_FALSE(read_flag(dir.path(), "z.signed")->has_value());
+  CHECK_FALSE(write_flag(dir.file("missing"), "z.signed", "1", ts).ok());
 }

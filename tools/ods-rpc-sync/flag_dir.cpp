@@ -1,0 +1,122 @@
+// Flag files: reading by ods-rpc's rules, atomic writes with the origin's mtime, removal.
+#include "flag_dir.hpp"
+
+#include "flag_name.hpp"
+
+#include "store/atomic_file.hpp"
+#include "store/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
+namespace shoal::odsrpcsync {
+
+namespace {
+
+timespec
+to_timespec(std::uint64_t ns)
+{
+  return {static_cast<time_t>(ns / 1'000'000'000u), static_cast<long>(ns % 1'000'000'000u)};
+}
+
+std::uint64_t
+mtime_of(const struct stat& st)
+{
+  return static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
+}
+
+} // namespace
+
+core::Result<std::optional<FlagFile>>
+read_flag(const std::string& dir, std::string_view name)
+{
+  std::string path = dir + "/" + std::string(name);
+  struct stat st {
+  };
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT)
+      return std::optional<FlagFile>();
+    return core::sys_error("stat " + path, errno);
+  }
+  auto bytes = store::read_file(path, 8192);
+  if (!bytes) {
+    if (bytes.error().code == core::Errc::not_found) // removed since the stat
+      return std::optional<FlagFile>();
+    return bytes.take_error();
+  }
+  FlagFile f;
+  f.mtime_ns = mtime_of(st);
+  if (!bytes->empty()) {
+    if (bytes->back() != '\n' || bytes->find('\n') != bytes->size() - 1)
+      return core::make_error(core::Errc::bad_data,
+                              path + ": illegal value (not empty, not one line)");
+    f.value = bytes->substr(0, bytes->size() - 1);
+  }
+  return std::optional<FlagFile>(std::move(f));
+}
+
+core::Status
+write_flag(const std::string& dir,
+           std::string_view name,
+           std::string_view value,
+           std::uint64_t mtime_ns)
+{
+  std::string path = dir + "/" + std::string(name);
+  std::string temp = dir + "/." + std::string(name) + ".ods-rpc-sync"; // hidden: not a flag
+  std::string contents = value.empty() ? std::string() : std::string(value) + "\n";
+  auto fd = store::open_file(temp, O_WRONLY | O_CREAT | O_TRUNC);
+  if (!fd)
+    return fd.take_error();
+  core::Status status = store::write_at(fd->get(), contents, 0, temp);
+  if (status)
+    status = store::sync_data(fd->get(), temp);
+  timespec times[2] = {to_timespec(mtime_ns), to_timespec(mtime_ns)};
+  if (status && ::futimens(fd->get(), times) != 0)
+    status = core::sys_error("futimens " + temp, errno);
+  fd->reset();
+  if (status && ::rename(temp.c_str(), path.c_str()) != 0)
+    status = core::sys_error("rename " + temp, errno);
+  if (!status) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  return store::fsync_dir(dir);
+}
+
+core::Status
+remove_flag(const std::string& dir, std::string_view name)
+{
+  std::string path = dir + "/" + std::string(name);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return core::sys_error("unlink " + path, errno);
+  return store::fsync_dir(dir);
+}
+
+core::Result<std::vector<std::pair<std::string, FlagFile>>>
+scan_flags(const std::string& dir)
+{
+  std::vector<std::pair<std::string, FlagFile>> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!valid_flag_name(name) || !entry.is_regular_file(ec))
+      continue;
+    auto flag = read_flag(dir, name);
+    if (!flag)
+      return flag.take_error();
+    if (*flag)
+      out.emplace_back(name, std::move(**flag));
+  }
+  if (ec)
+    return core::make_error(core::Errc::io, "cannot list " + dir + ": " + ec.message());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+} // namespace shoal::odsrpcsync

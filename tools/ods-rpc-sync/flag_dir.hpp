@@ -1,0 +1,42 @@
+// The ods-rpc flag directory as ods-rpc itself reads it (specs/audius-ods.md §B.3): a flag
+// file absent is false, empty is true, "<value>\n" is a string; anything else is an illegal
+// value. Writes are atomic (a hidden temporary file, fsynced, given the change's time as mtime,
+// renamed, the directory fsynced), so that ods-rpc never reads half a flag and a restart after
+// a crash finds each flag as it was before or after the change.
+#pragma once
+
+#include "core/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace shoal::odsrpcsync {
+
+struct FlagFile {
+  std::string value;          // "" for a flag that is simply true
+  std::uint64_t mtime_ns = 0; // when it was last written
+
+  bool operator==(const FlagFile&) const = default;
+};
+
+// The flag dir/name; nullopt when the file does not exist. Errc::bad_data for an illegal value.
+core::Result<std::optional<FlagFile>> read_flag(const std::string& dir, std::string_view name);
+
+// Sets dir/name to value (empty: true) with mtime mtime_ns, atomically and durably.
+core::Status write_flag(const std::string& dir,
+                        std::string_view name,
+                        std::string_view value,
+                        std::uint64_t mtime_ns);
+
+// Clears dir/name (a missing file is not an error), durably.
+core::Status remove_flag(const std::string& dir, std::string_view name);
+
+// Every flag of dir, by name: files with valid flag names only (temporary and other files are
+// skipped); a file with an illegal value is an error naming it.
+core::Result<std::vector<std::pair<std::string, FlagFile>>> scan_flags(const std::string& dir);
+
+} // namespace shoal::odsrpcsync
