@@ -1,9 +1,10 @@
 // Unit tests for the queue node's ring and its .rq files: item placement with wrap and gap at
 // every position, the exact bytes of the original format, and damaged files.
 #include "byte_ring.hpp"
-#include "core/crc32c.hpp"
 #include "queue_storage_helpers.hpp"
 #include "rq_file.hpp"
+
+#include "core/crc32c.hpp"
 
 #include <random>
 
