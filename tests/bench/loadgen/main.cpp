@@ -169,6 +169,19 @@ per_second(std::optional<double> cpu, double wall)
   return cpu ? std::optional<double>(*cpu / wall) : std::nullopt;
 }
 
+// The end of every result line: CPU seconds and utilisation of client, server and others.
+void
+print_cpu(const CpuUse& cpu, double wall)
+{
+  fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
+             "server_util={} others_util={} saturated={}\n",
+             cpu.client, fixed_or_dash(cpu.server), fixed_or_dash(cpu.others), cpu.client / wall,
+             fixed_or_dash(per_second(cpu.server, wall)),
+             fixed_or_dash(per_second(cpu.others, wall)),
+             saturated(cpu.client / wall, per_second(cpu.server, wall)));
+  std::fflush(stdout);
+}
+
 void
 print(const Cli& cli, const Outcome& out, const CpuUse& cpu)
 {
@@ -183,13 +196,7 @@ print(const Cli& cli, const Outcome& out, const CpuUse& cpu)
              static_cast<double>(records) / wall,
              static_cast<double>(out.latency.quantile(0.50)) / 1e3,
              static_cast<double>(out.latency.quantile(0.99)) / 1e3);
-  fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
-             "server_util={} others_util={} saturated={}\n",
-             cpu.client, fixed_or_dash(cpu.server), fixed_or_dash(cpu.others), cpu.client / wall,
-             fixed_or_dash(per_second(cpu.server, wall)),
-             fixed_or_dash(per_second(cpu.others, wall)),
-             saturated(cpu.client / wall, per_second(cpu.server, wall)));
-  std::fflush(stdout);
+  print_cpu(cpu, wall);
 }
 
 // Records/s over a span; 0 when the span is empty.
@@ -215,13 +222,7 @@ print_queue(const Cli& cli, const shoal::bench::QueueOutcome& out, const CpuUse&
       rate(out.consumed, out.consume_seconds),
       static_cast<double>(out.latency.quantile(0.50)) / 1e3,
       static_cast<double>(out.latency.quantile(0.99)) / 1e3);
-  fmt::print("client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
-             "server_util={} others_util={} saturated={}\n",
-             cpu.client, fixed_or_dash(cpu.server), fixed_or_dash(cpu.others), cpu.client / wall,
-             fixed_or_dash(per_second(cpu.server, wall)),
-             fixed_or_dash(per_second(cpu.others, wall)),
-             saturated(cpu.client / wall, per_second(cpu.server, wall)));
-  std::fflush(stdout);
+  print_cpu(cpu, wall);
 }
 
 int
@@ -281,17 +282,13 @@ run_scan(Cli& cli)
     return EX_UNAVAILABLE;
   }
   double wall = out.wall_seconds > 0 ? out.wall_seconds : 1e-9;
-  fmt::print(
-      "proto=swarm op=scan records={} raw_bytes={} value_bytes={} wire_bytes={} "
-      "wall_s={:.3f} records_per_s={:.0f} raw_mb_per_s={:.1f} value_mb_per_s={:.1f} "
-      "client_cpu_s={:.2f} server_cpu_s={} others_cpu_s={} client_util={:.2f} "
-      "server_util={} others_util={} saturated={}\n",
-      out.records, out.raw_bytes, out.value_bytes, out.wire_bytes, wall,
-      static_cast<double>(out.records) / wall, static_cast<double>(out.raw_bytes) / wall / 1e6,
-      static_cast<double>(out.value_bytes) / wall / 1e6, cpu.client, fixed_or_dash(cpu.server),
-      fixed_or_dash(cpu.others), cpu.client / wall, fixed_or_dash(per_second(cpu.server, wall)),
-      fixed_or_dash(per_second(cpu.others, wall)),
-      saturated(cpu.client / wall, per_second(cpu.server, wall)));
+  fmt::print("proto=swarm op=scan records={} raw_bytes={} value_bytes={} wire_bytes={} "
+             "wall_s={:.3f} records_per_s={:.0f} raw_mb_per_s={:.1f} value_mb_per_s={:.1f} ",
+             out.records, out.raw_bytes, out.value_bytes, out.wire_bytes, wall,
+             static_cast<double>(out.records) / wall,
+             static_cast<double>(out.raw_bytes) / wall / 1e6,
+             static_cast<double>(out.value_bytes) / wall / 1e6);
+  print_cpu(cpu, wall);
   return 0;
 }
 
