@@ -57,12 +57,22 @@ Codec::encode(Op op, std::uint64_t key, std::string& out)
     proto::encode_keyed(proto::Command::get, m_channel, key, out);
 }
 
+// The seed of record n's value: apart from every key's (keys are timestamps, n counts up).
+constexpr std::uint64_t record_seed = 0x5bd1e9955bd1e995ULL;
+
 void
-Codec::encode_log_batch(const std::vector<std::uint64_t>& keys, std::string& out)
+Codec::encode_append(std::uint64_t key, std::uint64_t n, std::string& out)
 {
-  proto::BatchBuilder batch(keys.size() * proto::BatchBuilder::record_size(m_value.size()));
-  for (std::uint64_t key : keys)
-    batch.add(key, value_of(key));
+  proto::encode_put(m_channel, key, value_of(n ^ record_seed), out);
+}
+
+void
+Codec::encode_log_batch(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& records,
+                        std::string& out)
+{
+  proto::BatchBuilder batch(records.size() * proto::BatchBuilder::record_size(m_value.size()));
+  for (auto [key, n] : records)
+    batch.add(key, value_of(n ^ record_seed));
   std::string payload;
   batch.finish(payload);
   proto::Request r;

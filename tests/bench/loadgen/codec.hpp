@@ -38,8 +38,12 @@ public:
 
   // Appends the request for op on key (a 16-hex-digit key on both protocols) to out.
   void encode(Op op, std::uint64_t key, std::string& out);
-  // Appends a log node's PutBatch of the records of keys (swarm only).
-  void encode_log_batch(const std::vector<std::uint64_t>& keys, std::string& out);
+  // Appends a log node's Put of record n under key: a log has many records per key, so the
+  // value is that of n, not of the key (else a batch of one key would compress to nothing).
+  void encode_append(std::uint64_t key, std::uint64_t n, std::string& out);
+  // Appends a log node's PutBatch of records (key, n) (swarm only).
+  void encode_log_batch(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& records,
+                        std::string& out);
 
   // Parses the reply to op on key from the front of in.
   Reply parse(Op op, std::uint64_t key, std::string_view in);

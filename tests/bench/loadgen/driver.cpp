@@ -64,7 +64,7 @@ private:
   Codec m_codec;
   std::uint64_t m_rng;
   std::uint64_t m_next_key = 0;
-  std::vector<std::uint64_t> m_batch_keys; // the keys of the PutBatch being encoded
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> m_batch; // (key, n) of a PutBatch
   std::vector<char> m_scratch;
   std::vector<Conn> m_conns;
   int m_epoll = -1;
@@ -143,12 +143,17 @@ Engine::top_up(Conn& c, std::uint64_t now)
       m_issuing = false;
       break;
     }
+    std::uint64_t n = m_next_key; // the record's number (append)
     std::uint64_t key = next_key();
     if (m_config.batch_records > 0) {
-      m_batch_keys.assign(1, key);
-      while (m_batch_keys.size() < m_config.batch_records)
-        m_batch_keys.push_back(next_key());
-      m_codec.encode_log_batch(m_batch_keys, c.out);
+      m_batch.assign(1, {key, n});
+      while (m_batch.size() < m_config.batch_records) {
+        n = m_next_key;
+        m_batch.emplace_back(next_key(), n);
+      }
+      m_codec.encode_log_batch(m_batch, c.out);
+    } else if (m_config.records_per_key > 0) {
+      m_codec.encode_append(key, n, c.out);
     } else {
       m_codec.encode(m_config.op, key, c.out);
     }
