@@ -34,10 +34,59 @@ bad_batch(std::string message)
 
 } // namespace
 
-BatchBuilder::BatchBuilder(std::size_t batch_size)
-    : m_batch_size(batch_size), m_work(new unsigned char[LZO1X_1_MEM_COMPRESS])
+BatchCompressor::BatchCompressor() : m_work(new unsigned char[LZO1X_1_MEM_COMPRESS])
 {
   ensure_lzo();
+}
+
+// The literal-run instruction of LZO1X (see lzo1x_d.ch): at the start of a block, 0 then
+// (n - 18) in base-255 "zero bytes add 255, a final non-zero byte adds itself" copies n
+// literals; the block ends with the M4 match of distance 0 (0x11 0x00 0x00).
+void
+lzo_store_literals(std::string_view raw, std::string& out)
+{
+  std::size_t rest = raw.size() - 18; // >= 1 given lzo_literal_min
+  out.push_back('\0');
+  for (; rest > 255; rest -= 255)
+    out.push_back('\0');
+  out.push_back(static_cast<char>(rest));
+  out.append(raw);
+  out.append("\x11\0\0", 3);
+}
+
+void
+BatchCompressor::payload(std::string_view raw, std::string& out)
+{
+  WireWriter(out).u64(raw.size());
+  if (m_store_left > 0 && raw.size() >= lzo_literal_min) {
+    --m_store_left;
+    lzo_store_literals(raw, out);
+    return;
+  }
+  std::size_t start = out.size();
+  out.resize(start + lzo_compress_bound(raw.size()));
+  lzo_uint out_len = 0;
+  // lzo1x_1_compress cannot fail given a bound-sized output and its work memory.
+  lzo1x_1_compress(reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                   reinterpret_cast<unsigned char*>(out.data() + start), &out_len, m_work.get());
+  out.resize(start + out_len);
+  if (out_len > raw.size() - raw.size() / 8)
+    m_store_left = store_after_miss;
+}
+
+void
+BatchCompressor::array(std::string_view raw, std::string& out)
+{
+  std::size_t length_at = out.size();
+  WireWriter(out).array_length(0); // patched below, once the compressed size is known
+  payload(raw, out);
+  std::string length;
+  WireWriter(length).array_length(out.size() - length_at - 8);
+  out.replace(length_at, length.size(), length);
+}
+
+BatchBuilder::BatchBuilder(std::size_t batch_size) : m_batch_size(batch_size)
+{
   m_raw.reserve(batch_size);
 }
 
@@ -80,14 +129,7 @@ BatchBuilder::add_key(std::uint64_t key)
 void
 BatchBuilder::finish(std::string& out)
 {
-  WireWriter(out).u64(m_raw.size());
-  std::size_t start = out.size();
-  out.resize(start + lzo_compress_bound(m_raw.size()));
-  lzo_uint out_len = 0;
-  // lzo1x_1_compress cannot fail given a bound-sized output and its work memory.
-  lzo1x_1_compress(reinterpret_cast<const unsigned char*>(m_raw.data()), m_raw.size(),
-                   reinterpret_cast<unsigned char*>(out.data() + start), &out_len, m_work.get());
-  out.resize(start + out_len);
+  m_compressor.payload(m_raw, out);
   m_raw.clear();
   m_records = 0;
 }
@@ -95,12 +137,18 @@ BatchBuilder::finish(std::string& out)
 void
 BatchBuilder::finish_array(std::string& out)
 {
-  std::size_t length_at = out.size();
-  WireWriter(out).array_length(0); // patched below, once the compressed size is known
-  finish(out);
-  std::string length;
-  WireWriter(length).array_length(out.size() - length_at - 8);
-  out.replace(length_at, length.size(), length);
+  m_compressor.array(m_raw, out);
+  m_raw.clear();
+  m_records = 0;
+}
+
+void
+BatchBuilder::take_raw(std::string& raw)
+{
+  raw.clear();
+  raw.swap(m_raw);
+  m_raw.reserve(m_batch_size);
+  m_records = 0;
 }
 
 core::Status

@@ -20,7 +20,7 @@ inline constexpr std::size_t default_batch_size = 64 * 1024;
 constexpr std::size_t
 lzo_compress_bound(std::size_t raw_size)
 {
-  return raw_size + raw_size / 16 + 64 + 3;
+  return raw_size + raw_size / 16 + 64 + 3; // also bounds a literal run (raw + 4 + raw / 255)
 }
 
 // Largest wire payload (u64 raw length + LZO block) of a batch of raw_size bytes: what a
@@ -30,6 +30,36 @@ batch_payload_bound(std::size_t raw_size)
 {
   return 8 + lzo_compress_bound(raw_size);
 }
+
+// Compresses finished raw batches into LZO1X blocks. Apart from BatchBuilder so that a scan can
+// build batches in order on one thread and compress them on others. Not thread-safe (it owns
+// the LZO work memory and the guess below).
+//
+// Data LZO cannot shrink (random or already compressed values) costs more CPU to compress than
+// the bytes it saves are worth: when a batch shrinks by less than an eighth, the next
+// store_after_miss batches are stored as one LZO1X literal run, a valid block every LZO1X
+// decompressor reads at memcpy speed; then compression is tried again.
+class BatchCompressor
+{
+public:
+  static constexpr int store_after_miss = 15;
+
+  BatchCompressor();
+
+  // Appends the wire payload of raw (u64 raw length + LZO1X block) to out.
+  void payload(std::string_view raw, std::string& out);
+  // As payload(), as one complete array (u64 length first).
+  void array(std::string_view raw, std::string& out);
+
+private:
+  std::unique_ptr<unsigned char[]> m_work; // LZO1X_1_MEM_COMPRESS bytes
+  int m_store_left = 0;                    // batches to store before trying LZO again
+};
+
+// Appends raw as an LZO1X block of literals only (no compression) to out. Raw must hold at least
+// lzo_literal_min bytes (shorter runs have no literal-only encoding at the start of a block).
+inline constexpr std::size_t lzo_literal_min = 19;
+void lzo_store_literals(std::string_view raw, std::string& out);
 
 // Collects records into an uncompressed batch and compresses it. Layout, fixed by the original
 // and carrying no version (a new layout needs new request codes, old peers read only this): per
@@ -65,6 +95,9 @@ public:
   // As finish(), but appends the payload as one complete array (u64 length first): the form a
   // GetAll* stream item and a PutBatch request carry, without copying the payload again.
   void finish_array(std::string& out);
+  // Moves the uncompressed batch into raw (for a BatchCompressor elsewhere) and resets the
+  // builder.
+  void take_raw(std::string& raw);
 
   // Uncompressed bytes of a key/value record whose value is value_len bytes.
   static constexpr std::size_t record_size(std::size_t value_len)
@@ -80,7 +113,7 @@ private:
   std::size_t m_batch_size;
   std::size_t m_records = 0;
   std::string m_raw;
-  std::unique_ptr<unsigned char[]> m_work; // LZO1X_1_MEM_COMPRESS bytes
+  BatchCompressor m_compressor;
 };
 
 // Decompresses a batch payload into out (replacing its content, reusing its capacity). Fails

@@ -163,6 +163,53 @@ TEST_CASE("proto::decompress_batch rejects bad payloads", "[proto]")
   CHECK_FALSE(decompress_batch(corrupt, raw_size).ok());
 }
 
+TEST_CASE("proto::lzo_store_literals gives blocks liblzo decompresses", "[proto]")
+{
+  // Around every boundary of the length encoding: the short form, one and two extension bytes.
+  for (std::size_t n : {19, 20, 100, 272, 273, 274, 527, 528, 529, 65536}) {
+    std::string raw;
+    for (std::size_t i = 0; i < n; ++i)
+      raw.push_back(static_cast<char>(i * 7 + n));
+    std::string payload = u64_bytes(n);
+    lzo_store_literals(raw, payload);
+    CHECK(payload.size() - 8 <= lzo_compress_bound(n));
+    auto back = decompress_batch(payload, n);
+    REQUIRE(back.ok());
+    CHECK(*back == raw);
+  }
+}
+
+TEST_CASE("proto::BatchCompressor stores what LZO cannot shrink, and tries again", "[proto]")
+{
+  std::string noise; // LZO saves a little (the run of 'a'), less than an eighth
+  std::uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 7680; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    noise.push_back(static_cast<char>(x));
+  }
+  noise.append(512, 'a');
+  std::string text(8192, 'a');
+  BatchCompressor compressor;
+  auto sizes = [&](std::string_view raw, int n) {
+    std::vector<std::size_t> out;
+    for (int i = 0; i < n; ++i) {
+      std::string payload;
+      compressor.payload(raw, payload);
+      auto back = decompress_batch(payload, raw.size());
+      REQUIRE(back.ok());
+      REQUIRE(*back == raw);
+      out.push_back(payload.size() - 8);
+    }
+    return out;
+  };
+  CHECK(sizes(text, 2)[1] < 200); // compressible: compressed every time
+  auto stored = sizes(noise, 1 + BatchCompressor::store_after_miss);
+  CHECK(stored[0] < stored[1]); // the first was compressed, for too little
+  for (std::size_t i = 1; i < stored.size(); ++i)
+    CHECK(stored[i] == noise.size() + 5 + noise.size() / 255); // literal runs
+  CHECK(sizes(text, 1)[0] < 200); // after the stored ones, compression is tried again
+}
+
 TEST_CASE("proto::BatchReader stops on truncated raw data", "[proto]")
 {
   std::string raw = arr("0000000000000001") + arr("one") + arr("0000000000000002") + arr("two");

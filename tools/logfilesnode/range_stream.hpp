@@ -1,7 +1,7 @@
 // RangeStream: a GetRange/GetAll reply. The bucket files are read and the batches compressed
-// on libuv's thread pool, a chunk of batches at a time, so that a scan of millions of records
-// never stalls the loop; the loop only appends finished chunks to the connection, and asks for
-// the next chunk once the client has read the previous one.
+// on libuv's thread pool, a chunk of batches at a time (two chunks at once), so that a scan of
+// millions of records never stalls the loop; the loop only appends finished chunks to the
+// connection, and asks for more once the client has read what it has.
 #pragma once
 
 #include "server/stream.hpp"
@@ -30,7 +30,7 @@ public:
   ~RangeStream() override;
   bool pump(net::Connection& conn) override;
 
-  struct State; // shared with the thread pool; outlives the stream while a chunk is read
+  struct State; // shared with the thread pool; outlives the stream while chunks are read
 
 private:
   void start_chunk();
