@@ -28,14 +28,14 @@ constexpr std::size_t max_in_flight = 2;     // chunks read or compressed at onc
 
 // One piece of the reply: batches read in order, then compressed apart from the others.
 struct Chunk {
-  std::vector<std::string> raw;   // uncompressed batches
-  std::string out;                // their batch arrays, for the connection
-  std::uint64_t seq = 0;          // its place in the reply
-  std::size_t raw_bytes = 0;      // their size
-  bool last = false;              // nothing comes after it
-  std::uint64_t sent = 0;         // records in it (for the stats)
-  std::uint64_t damaged = 0;      // damaged records skipped
-  std::uint64_t compressed = 0;   // gzip buckets opened
+  std::vector<std::string> raw; // uncompressed batches
+  std::string out;              // their batch arrays, for the connection
+  std::uint64_t seq = 0;        // its place in the reply
+  std::size_t raw_bytes = 0;    // their size
+  bool last = false;            // nothing comes after it
+  std::uint64_t sent = 0;       // records in it (for the stats)
+  std::uint64_t damaged = 0;    // damaged records skipped
+  std::uint64_t compressed = 0; // gzip buckets opened
 };
 
 struct RangeStream::State {
@@ -48,7 +48,7 @@ struct RangeStream::State {
   std::atomic<bool> cancelled{false}; // the stream is gone: chunks are thrown away
 
   // Loop thread only.
-  std::size_t in_flight = 0;                           // chunks on the pool
+  std::size_t in_flight = 0;                             // chunks on the pool
   std::map<std::uint64_t, std::unique_ptr<Chunk>> ready; // compressed, by seq
   std::vector<std::unique_ptr<Chunk>> spare;             // sent, their buffers kept
   std::uint64_t next_to_send = 0;

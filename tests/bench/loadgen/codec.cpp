@@ -70,15 +70,17 @@ void
 Codec::encode_log_batch(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& records,
                         std::string& out)
 {
-  proto::BatchBuilder batch(records.size() * proto::BatchBuilder::record_size(m_value.size()));
+  std::size_t size = records.size() * proto::BatchBuilder::record_size(m_value.size());
+  if (!m_batch || m_batch->batch_size() != size)
+    m_batch = std::make_unique<proto::BatchBuilder>(size);
   for (auto [key, n] : records)
-    batch.add(key, value_of(n ^ record_seed));
-  std::string payload;
-  batch.finish(payload);
+    m_batch->add(key, value_of(n ^ record_seed));
+  m_payload.clear();
+  m_batch->finish(m_payload);
   proto::Request r;
   r.command = proto::Command::log_put_batch;
   r.channel = m_channel;
-  r.value = payload;
+  r.value = m_payload;
   proto::encode_request(r, out);
 }
 

@@ -2,10 +2,12 @@
 // legacy protocol (Put/Get, through common/proto) and Redis RESP (SET/GET).
 #pragma once
 
+#include "proto/batch.hpp"
 #include "proto/response.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +62,8 @@ private:
   std::string m_value;        // value_of's buffer
   std::string m_redis_head;   // "\r\n$<size>\r\n": between key and value in a RESP SET
   proto::Response m_response; // reused by parse_swarm
+  std::unique_ptr<proto::BatchBuilder> m_batch; // reused by encode_log_batch (its LZO memory)
+  std::string m_payload;                        // encode_log_batch's compressed batch
   proto::ReadLimits m_limits;
 };
 

@@ -80,7 +80,8 @@ add_options(CLI::App& app, Cli& cli)
   app.add_option("--key-base", c.key_base, "append: the first timestamp")->capture_default_str();
   app.add_option("--batch", c.batch_records,
                  "append: records per PutBatch request (0: one Put per record); --ops counts "
-                 "requests")
+                 "requests. 256 distinct batches are built before the clock starts and sent "
+                 "round-robin")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   app.add_option("--host", c.host, "server IPv4 address")->capture_default_str();
