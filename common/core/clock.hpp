@@ -24,4 +24,13 @@ unix_seconds()
       duration_cast<seconds>(system_clock::now().time_since_epoch()).count());
 }
 
+// Nanoseconds since the Unix epoch (wall clock): the time of an event other machines compare.
+inline std::uint64_t
+unix_ns()
+{
+  using namespace std::chrono;
+  return static_cast<std::uint64_t>(
+      duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count());
+}
+
 } // namespace shoal::core

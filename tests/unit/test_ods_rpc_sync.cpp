@@ -29,16 +29,32 @@ make(std::string origin, std::uint64_t ts, Op op, std::string name, std::string 
 
 TEST_CASE("flag names are <zone>.<flag> and never a path", "[ods_rpc_sync]")
 {
-  for (const char* ok : {"example.com.signed", "example.signing", "a-b_c.d.e.chained", "x.invalid",
-                         "EXAMPLE.org.dsttl"})
+  for (const char* ok :
+       {"example.com.signed", "a-b-c.d.e.chained", "x.y.invalid", "0.in-addr.dsttl"})
     CHECK(valid_flag_name(ok));
-  for (const char* bad :
-       {"", "signed", ".signed", "example..signed", "example.com.", "../x.signed", "a/b.signed",
-        "example.com.Signed", "example.com.sign3d", ".example.com.signed", "exa mple.signed",
-        "example.com.signed.tmp1", "example.com.signed\n"})
+  for (const char* bad : {"",
+                          "signed",
+                          ".signed",
+                          "example..signed",
+                          "example.com.",
+                          "../x.signed",
+                          "a/b.signed",
+                          "example.com.Signed",
+                          "example.com.sign3d",
+                          ".example.com.signed",
+                          "exa mple.signed",
+                          "example.com.signed.tmp1",
+                          "example.com.signed\n",
+                          "example.signing",
+                          "README.md",
+                          "EXAMPLE.org.dsttl",
+                          "a_b.example.signed",
+                          "-a.example.signed",
+                          "a-.example.signed",
+                          "a--b.example.signed"})
     CHECK_FALSE(valid_flag_name(bad));
-  CHECK_FALSE(valid_flag_name(std::string(64, 'a') + ".signed")); // a label over 63
-  CHECK(valid_flag_name(std::string(63, 'a') + ".signed"));
+  CHECK_FALSE(valid_flag_name(std::string(64, 'a') + ".org.signed")); // a label over 63
+  CHECK(valid_flag_name(std::string(63, 'a') + ".org.signed"));
 }
 
 TEST_CASE("updates round-trip in shoal's form", "[ods_rpc_sync]")
@@ -55,25 +71,27 @@ TEST_CASE("updates round-trip in shoal's form", "[ods_rpc_sync]")
     REQUIRE(back.ok());
     CHECK(*back == u);
   }
-  CHECK(encode_update(make("a", 1, Op::set, "z.signed", "x")) ==
-        "ods-rpc-sync/1 a 1 SET z.signed x\n");
+  CHECK(encode_update(make("a", 1, Op::set, "z.example.signed", "x")) ==
+        "ods-rpc-sync/1 a 1 SET z.example.signed x\n");
 }
 
 TEST_CASE("bad updates are refused with a reason", "[ods_rpc_sync]")
 {
   for (const char* bad :
-       {"", "garbage", "ods-rpc-sync/2 a 1 SET z.signed x", "ods-rpc-sync/1 a 1 SET z.signed",
-        "ods-rpc-sync/1 a x SET z.signed v", "ods-rpc-sync/1 a -1 SET z.signed v",
-        "ods-rpc-sync/1 a/b 1 SET z.signed v", "ods-rpc-sync/1 a 1 PUT z.signed v",
-        "ods-rpc-sync/1 a 1 CLEAR z.signed v", "ods-rpc-sync/1 a 1 SET ../../etc/passwd.signed v",
-        "ods-rpc-sync/1 a 1 SET z.signed \\q", "ods-rpc-sync/1 a 1 SET z.signed a\\nb"}) {
+       {"", "garbage", "ods-rpc-sync/2 a 1 SET z.example.signed x",
+        "ods-rpc-sync/1 a 1 SET z.example.signed", "ods-rpc-sync/1 a x SET z.example.signed v",
+        "ods-rpc-sync/1 a -1 SET z.example.signed v", "ods-rpc-sync/1 a/b 1 SET z.example.signed v",
+        "ods-rpc-sync/1 a 1 PUT z.example.signed v", "ods-rpc-sync/1 a 1 CLEAR z.example.signed v",
+        "ods-rpc-sync/1 a 1 SET ../../etc/passwd.signed v",
+        "ods-rpc-sync/1 a 1 SET z.example.signed \\q",
+        "ods-rpc-sync/1 a 1 SET z.example.signed a\\nb"}) {
     auto u = parse_update(bad);
     INFO(bad);
     REQUIRE_FALSE(u.ok());
     CHECK(u.error().code == shoal::core::Errc::bad_data);
     CHECK(u.error().message.rfind("bad update: ", 0) == 0);
   }
-  std::string big = "ods-rpc-sync/1 a 1 SET z.signed " + std::string(max_value + 1, 'v');
+  std::string big = "ods-rpc-sync/1 a 1 SET z.example.signed " + std::string(max_value + 1, 'v');
   CHECK_FALSE(parse_update(big).ok());
 }
 
@@ -113,21 +131,21 @@ TEST_CASE("the state database decides, keeps tombstones and survives a reopen", 
     auto db = StateDb::open(path);
     REQUIRE(db.ok());
     StateDb& s = **db;
-    Update set = make("a", 100, Op::set, "z.signed", "42");
+    Update set = make("a", 100, Op::set, "z.example.signed", "42");
     CHECK(*s.decide(set) == StateDb::Decision::apply);
     REQUIRE(s.record(set).ok());
     CHECK(*s.decide(set) == StateDb::Decision::same); // our own change coming back
-    CHECK(*s.decide(make("b", 99, Op::set, "z.signed", "41")) == StateDb::Decision::stale);
-    Update clear = make("b", 200, Op::clear, "z.signed");
+    CHECK(*s.decide(make("b", 99, Op::set, "z.example.signed", "41")) == StateDb::Decision::stale);
+    Update clear = make("b", 200, Op::clear, "z.example.signed");
     CHECK(*s.decide(clear) == StateDb::Decision::apply);
     REQUIRE(s.record(clear).ok());
     // The case the original left open: an older SET delivered late must not resurrect it.
-    CHECK(*s.decide(make("c", 150, Op::set, "z.signed", "40")) == StateDb::Decision::stale);
-    CHECK(*s.decide(make("c", 201, Op::set, "z.signed", "43")) == StateDb::Decision::apply);
+    CHECK(*s.decide(make("c", 150, Op::set, "z.example.signed", "40")) == StateDb::Decision::stale);
+    CHECK(*s.decide(make("c", 201, Op::set, "z.example.signed", "43")) == StateDb::Decision::apply);
   }
   auto db = StateDb::open(path);
   REQUIRE(db.ok());
-  auto known = (*db)->get("z.signed");
+  auto known = (*db)->get("z.example.signed");
   REQUIRE(known.ok());
   REQUIRE(known->has_value());
   CHECK(**known == StateDb::Version{200, "b", false, ""});
@@ -137,43 +155,43 @@ TEST_CASE("the state database decides, keeps tombstones and survives a reopen", 
   REQUIRE(all->size() == 2);
   CHECK((*all)[0].first == "a.signing");
   CHECK((*all)[0].second.present);
-  CHECK((*all)[1].first == "z.signed");
+  CHECK((*all)[1].first == "z.example.signed");
   CHECK_FALSE(StateDb::open(dir.file("missing/dir/state.db")).ok());
 }
 
 TEST_CASE("flag files follow ods-rpc's encoding and keep the change's time", "[ods_rpc_sync]")
 {
   TempDir dir;
-  auto none = read_flag(dir.path(), "z.signed");
+  auto none = read_flag(dir.path(), "z.example.signed");
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
 
   std::uint64_t ts = 1732280000123456789ULL;
-  REQUIRE(write_flag(dir.path(), "z.signed", "1732279000", ts).ok());
-  REQUIRE(write_flag(dir.path(), "z.signing", "", ts + 1).ok());
-  auto value = read_flag(dir.path(), "z.signed");
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "1732279000", ts).ok());
+  REQUIRE(write_flag(dir.path(), "z.example.signing", "", ts + 1).ok());
+  auto value = read_flag(dir.path(), "z.example.signed");
   REQUIRE(value.ok());
   CHECK(**value == FlagFile{"1732279000", ts}); // the origin's time, to the nanosecond
-  std::ifstream raw(dir.file("z.signed"), std::ios::binary);
+  std::ifstream raw(dir.file("z.example.signed"), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(raw)), std::istreambuf_iterator<char>());
   CHECK(bytes == "1732279000\n");
-  CHECK(std::filesystem::file_size(dir.file("z.signing")) == 0); // true: an empty file
+  CHECK(std::filesystem::file_size(dir.file("z.example.signing")) == 0); // true: an empty file
 
   // Files ods-rpc would not read are refused; temporary and stray files are not flags.
-  std::ofstream(dir.file("z.invalid")) << "two\nlines\n";
-  CHECK(read_flag(dir.path(), "z.invalid").error().code == shoal::core::Errc::bad_data);
-  std::filesystem::remove(dir.file("z.invalid"));
+  std::ofstream(dir.file("z.example.invalid")) << "two\nlines\n";
+  CHECK(read_flag(dir.path(), "z.example.invalid").error().code == shoal::core::Errc::bad_data);
+  std::filesystem::remove(dir.file("z.example.invalid"));
   std::ofstream(dir.file(".z.chained.ods-rpc-sync")) << "";
   std::ofstream(dir.file("README")) << "not a flag\n";
   auto all = scan_flags(dir.path());
   REQUIRE(all.ok());
   REQUIRE(all->size() == 2);
-  CHECK((*all)[0].first == "z.signed");
-  CHECK((*all)[1].first == "z.signing");
+  CHECK((*all)[0].first == "z.example.signed");
+  CHECK((*all)[1].first == "z.example.signing");
   CHECK((*all)[1].second.value.empty());
 
-  REQUIRE(remove_flag(dir.path(), "z.signed").ok());
-  REQUIRE(remove_flag(dir.path(), "z.signed").ok()); // already gone: fine
-  CHECK_FALSE(read_flag(dir.path(), "z.signed")->has_value());
-  CHECK_FALSE(write_flag(dir.file("missing"), "z.signed", "1", ts).ok());
+  REQUIRE(remove_flag(dir.path(), "z.example.signed").ok());
+  REQUIRE(remove_flag(dir.path(), "z.example.signed").ok()); // already gone: fine
+  CHECK_FALSE(read_flag(dir.path(), "z.example.signed")->has_value());
+  CHECK_FALSE(write_flag(dir.file("missing"), "z.example.signed", "1", ts).ok());
 }

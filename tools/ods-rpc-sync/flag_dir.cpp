@@ -65,7 +65,8 @@ core::Status
 write_flag(const std::string& dir,
            std::string_view name,
            std::string_view value,
-           std::uint64_t mtime_ns)
+           std::uint64_t mtime_ns,
+           bool sync_dir)
 {
   std::string path = dir + "/" + std::string(name);
   std::string temp = dir + "/." + std::string(name) + ".ods-rpc-sync"; // hidden: not a flag
@@ -86,36 +87,58 @@ write_flag(const std::string& dir,
     ::unlink(temp.c_str());
     return status;
   }
-  return store::fsync_dir(dir);
+  return sync_dir ? store::fsync_dir(dir) : core::Status{};
 }
 
 core::Status
-remove_flag(const std::string& dir, std::string_view name)
+remove_flag(const std::string& dir, std::string_view name, bool sync_dir)
 {
   std::string path = dir + "/" + std::string(name);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return core::sys_error("unlink " + path, errno);
-  return store::fsync_dir(dir);
+  return sync_dir ? store::fsync_dir(dir) : core::Status{};
+}
+
+core::Status
+set_flag_mtime(const std::string& dir, std::string_view name, std::uint64_t mtime_ns)
+{
+  std::string path = dir + "/" + std::string(name);
+  timespec times[2] = {to_timespec(mtime_ns), to_timespec(mtime_ns)};
+  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0 && errno != ENOENT)
+    return core::sys_error("utimensat " + path, errno);
+  return {};
+}
+
+core::Result<std::vector<std::string>>
+list_flags(const std::string& dir)
+{
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (valid_flag_name(name) && entry.is_regular_file(ec))
+      out.push_back(std::move(name));
+  }
+  if (ec)
+    return core::make_error(core::Errc::io, "cannot list " + dir + ": " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 core::Result<std::vector<std::pair<std::string, FlagFile>>>
 scan_flags(const std::string& dir)
 {
+  auto names = list_flags(dir);
+  if (!names)
+    return names.take_error();
   std::vector<std::pair<std::string, FlagFile>> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (!valid_flag_name(name) || !entry.is_regular_file(ec))
-      continue;
+  for (std::string& name : *names) {
     auto flag = read_flag(dir, name);
     if (!flag)
       return flag.take_error();
     if (*flag)
-      out.emplace_back(name, std::move(**flag));
+      out.emplace_back(std::move(name), std::move(**flag));
   }
-  if (ec)
-    return core::make_error(core::Errc::io, "cannot list " + dir + ": " + ec.message());
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 

@@ -26,14 +26,22 @@ struct FlagFile {
 // The flag dir/name; nullopt when the file does not exist. Errc::bad_data for an illegal value.
 core::Result<std::optional<FlagFile>> read_flag(const std::string& dir, std::string_view name);
 
-// Sets dir/name to value (empty: true) with mtime mtime_ns, atomically and durably.
+// Sets dir/name to value (empty: true) with mtime mtime_ns, atomically; durably once the
+// directory is synced (sync_dir: here; else the caller syncs it once for a batch).
 core::Status write_flag(const std::string& dir,
                         std::string_view name,
                         std::string_view value,
-                        std::uint64_t mtime_ns);
+                        std::uint64_t mtime_ns,
+                        bool sync_dir = true);
 
-// Clears dir/name (a missing file is not an error), durably.
-core::Status remove_flag(const std::string& dir, std::string_view name);
+// Clears dir/name (a missing file is not an error); durably once the directory is synced.
+core::Status remove_flag(const std::string& dir, std::string_view name, bool sync_dir = true);
+
+// Gives dir/name the mtime mtime_ns (a missing file is not an error).
+core::Status set_flag_mtime(const std::string& dir, std::string_view name, std::uint64_t mtime_ns);
+
+// The names of dir's files that are flags (sorted); temporary and other files are skipped.
+core::Result<std::vector<std::string>> list_flags(const std::string& dir);
 
 // Every flag of dir, by name: files with valid flag names only (temporary and other files are
 // skipped); a file with an illegal value is an error naming it.

@@ -5,16 +5,19 @@ namespace shoal::odsrpcsync {
 
 namespace {
 
+// ods-rpc's zone label after its normalisation: lowercase letters and digits, single hyphens
+// between them ([0-9a-z]+(-[0-9a-z]+)*).
 bool
 valid_label(std::string_view label)
 {
-  if (label.empty() || label.size() > 63)
+  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
     return false;
+  char prev = 0;
   for (char c : label) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && prev != '-');
     if (!ok)
       return false;
+    prev = c;
   }
   return true;
 }
@@ -41,8 +44,8 @@ valid_flag_name(std::string_view name)
   if (dot == std::string_view::npos || !valid_flag(name.substr(dot + 1)))
     return false;
   std::string_view zone = name.substr(0, dot);
-  if (zone.empty())
-    return false;
+  if (zone.find('.') == std::string_view::npos)
+    return false; // ods-rpc takes zones of two labels or more
   while (true) {
     auto next = zone.find('.');
     if (!valid_label(zone.substr(0, next)))

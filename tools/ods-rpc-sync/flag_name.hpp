@@ -10,9 +10,10 @@ namespace shoal::odsrpcsync {
 // Longest name accepted: a DNS name (253) plus a dot and a flag.
 inline constexpr std::size_t max_flag_name = 300;
 
-// True for "<zone>.<flag>": the flag a lowercase word after the last dot, the zone one or
-// more DNS labels of letters, digits, '-' and '_' (1-63 each) without a trailing dot. No '/',
-// no empty label, no leading dot (hidden and temporary files), nothing over max_flag_name.
+// True for "<zone>.<flag>": the flag a lowercase word after the last dot, the zone two or more
+// labels as ods-rpc normalises them (lowercase letters and digits, single inner hyphens, 1-63
+// each). No '/', no empty label, no leading dot (hidden and temporary files), no README.md,
+// nothing over max_flag_name.
 bool valid_flag_name(std::string_view name);
 
 } // namespace shoal::odsrpcsync

@@ -131,6 +131,21 @@ StateDb::record(const Update& u)
   return {};
 }
 
+core::Status
+StateDb::record_all(const std::vector<Update>& updates)
+{
+  if (updates.empty())
+    return {};
+  SHOAL_TRY(exec("BEGIN"));
+  for (const Update& u : updates) {
+    if (auto ok = record(u); !ok) {
+      static_cast<void>(exec("ROLLBACK")); // the error to report is the first one
+      return ok;
+    }
+  }
+  return exec("COMMIT");
+}
+
 core::Result<std::vector<std::pair<std::string, StateDb::Version>>>
 StateDb::all()
 {

@@ -12,6 +12,7 @@
 #include "core/result.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,17 +31,23 @@ newer(std::uint64_t a_ts, std::string_view a_origin, std::uint64_t b_ts, std::st
   return a_ts != b_ts ? a_ts > b_ts : a_origin > b_origin;
 }
 
+// What a node knows of one flag: the last change it applied or made.
+struct FlagVersion {
+  std::uint64_t ts_ns = 0;
+  std::string origin;
+  bool present = false; // false: a tombstone
+  std::string value;
+
+  bool operator==(const FlagVersion&) const = default;
+};
+
+// Every flag known, by name.
+using FlagMap = std::map<std::string, FlagVersion, std::less<>>;
+
 class StateDb
 {
 public:
-  struct Version {
-    std::uint64_t ts_ns = 0;
-    std::string origin;
-    bool present = false; // false: a tombstone
-    std::string value;
-
-    bool operator==(const Version&) const = default;
-  };
+  using Version = FlagVersion;
   enum class Decision {
     apply, // newer than anything known (or the flag is unknown)
     stale, // older than what is known: drop it
@@ -58,6 +65,8 @@ public:
   core::Result<Decision> decide(const Update& u);
   // Records u as the flag's version (durably).
   core::Status record(const Update& u);
+  // Records every update in one transaction (durably): a batch costs one sync.
+  core::Status record_all(const std::vector<Update>& updates);
   // Every flag and tombstone, by name: the summary nodes exchange to converge.
   core::Result<std::vector<std::pair<std::string, Version>>> all();
 

@@ -12,13 +12,13 @@ namespace shoal::odsrpcsync {
 
 // Counters a transport keeps for `status` (monotonic since start).
 struct TransportStats {
-  std::uint64_t published = 0;   // messages handed to the transport
-  std::uint64_t confirmed = 0;   // ... that the broker or queuenode confirmed holding
-  std::uint64_t republished = 0; // sent again after a reconnect (no confirmation came)
-  std::uint64_t dropped = 0;     // not sent: the outgoing buffer was full (the summary repairs)
-  std::uint64_t received = 0;    // messages delivered to the handler
+  std::uint64_t published = 0;     // messages handed to the transport
+  std::uint64_t confirmed = 0;     // ... that the broker or queuenode confirmed holding
+  std::uint64_t republished = 0;   // sent again after a reconnect (no confirmation came)
+  std::uint64_t dropped = 0;       // not sent: the outgoing buffer was full (the summary repairs)
+  std::uint64_t received = 0;      // messages delivered to the handler
   std::uint64_t dead_lettered = 0; // rejected for good (RabbitMQ: to the dead-letter queue)
-  std::uint64_t connects = 0;    // successful (re)connections
+  std::uint64_t connects = 0;      // successful (re)connections
   std::uint64_t connect_failures = 0;
 };
 

@@ -2,45 +2,18 @@
 #include "update.hpp"
 
 #include "flag_name.hpp"
+#include "text_fields.hpp"
 
 #include "core/hex.hpp"
-
-#include <charconv>
-#include <vector>
 
 namespace shoal::odsrpcsync {
 
 namespace {
 
-constexpr std::string_view magic = "ods-rpc-sync/1";
-
 core::Error
 bad(std::string what)
 {
   return core::make_error(core::Errc::bad_data, "bad update: " + std::move(what));
-}
-
-bool
-parse_u64(std::string_view text, std::uint64_t& out)
-{
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
-}
-
-// Splits on single spaces into at most n fields; the last keeps the rest of the line.
-std::vector<std::string_view>
-split(std::string_view line, std::size_t n)
-{
-  std::vector<std::string_view> out;
-  while (out.size() + 1 < n) {
-    auto sp = line.find(' ');
-    if (sp == std::string_view::npos)
-      break;
-    out.push_back(line.substr(0, sp));
-    line.remove_prefix(sp + 1);
-  }
-  out.push_back(line);
-  return out;
 }
 
 core::Status
@@ -72,7 +45,7 @@ valid_node_id(std::string_view id)
 std::string
 encode_update(const Update& u)
 {
-  std::string out = std::string(magic) + ' ' + u.origin + ' ' + std::to_string(u.ts_ns) + ' ';
+  std::string out = std::string(wire_magic) + ' ' + u.origin + ' ' + std::to_string(u.ts_ns) + ' ';
   if (u.op == Op::set)
     out += "SET " + u.name + ' ' + core::escape(u.value);
   else
@@ -86,8 +59,8 @@ parse_update(std::string_view line)
 {
   if (!line.empty() && line.back() == '\n')
     line.remove_suffix(1);
-  auto f = split(line, 6);
-  if (f.size() < 5 || f[0] != magic)
+  auto f = split_fields(line, 6);
+  if (f.size() < 5 || f[0] != wire_magic)
     return bad("not an ods-rpc-sync/1 line");
   Update u;
   if (!valid_node_id(f[1]))
@@ -126,7 +99,7 @@ encode_legacy(const Update& u)
 core::Result<Update>
 parse_legacy(std::string_view text, std::string_view origin)
 {
-  auto f = split(text, 4); // the original's split(' ', 3)
+  auto f = split_fields(text, 4); // the original's split(' ', 3)
   if (f.size() < 3)
     return bad("expected \"<epoch> SET|CLEAR <zone>.<flag> [value]\"");
   Update u;

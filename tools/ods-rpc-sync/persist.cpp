@@ -1,0 +1,56 @@
+// persist_batch: files first, then one directory sync, then one database transaction: a crash
+// in between leaves files the database does not know yet, which the start-up scan takes for
+// local changes with the very same value and time - harmless, unlike the other order, where
+// the database would claim a version the directory never got.
+#include "persist.hpp"
+
+#include "flag_dir.hpp"
+
+#include "core/log.hpp"
+#include "store/atomic_file.hpp"
+
+namespace shoal::odsrpcsync {
+
+namespace {
+
+core::Status
+write_one(const std::string& dir, const Update& u)
+{
+  if (u.op == Op::set)
+    return write_flag(dir, u.name, u.value, u.ts_ns, false);
+  return remove_flag(dir, u.name, false);
+}
+
+} // namespace
+
+void
+persist_batch(PersistBatch& batch, const std::string& dir, StateDb& db)
+{
+  bool any_remote = false;
+  for (PersistItem& item : batch.items) {
+    if (!item.remote) {
+      item.written = true;
+      continue;
+    }
+    any_remote = true;
+    auto status = write_one(dir, item.update);
+    if (!status)
+      core::log_error("applying {}: {}", item.update.name, status.error().message);
+    item.written = status.ok();
+  }
+  if (any_remote) {
+    // The files are in place either way; a failed directory sync only leaves their names
+    // less durable than hoped, which the operator must hear of.
+    if (auto synced = store::fsync_dir(dir); !synced)
+      core::log_error("{}", synced.error().message);
+  }
+  std::vector<Update> done;
+  for (const PersistItem& item : batch.items)
+    if (item.written)
+      done.push_back(item.update);
+  batch.db_status = db.record_all(done);
+  if (!batch.db_status)
+    core::log_error("{}", batch.db_status.error().message);
+}
+
+} // namespace shoal::odsrpcsync
