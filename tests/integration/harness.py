@@ -28,7 +28,8 @@ def binary(name):
 class Daemon:
     """A running daemon; its stderr goes to a file so that a chatty daemon never blocks."""
 
-    def __init__(self, name, args, workdir, env=None, ready=True, timeout=30, preexec_fn=None):
+    def __init__(self, name, args, workdir, env=None, ready=True, timeout=30, preexec_fn=None,
+                 ready_pattern=r"listening (\S+)$"):
         self.name = name
         self.args = [binary(name)] + list(args)
         self.workdir = workdir
@@ -38,6 +39,7 @@ class Daemon:
                                      stderr=self.stderr_file, env=env, preexec_fn=preexec_fn)
         self.address = None
         self.stdout_lines = []
+        self.ready_pattern = ready_pattern
         if ready:
             self.address = self.wait_listening(timeout)
 
@@ -64,12 +66,12 @@ class Daemon:
                     line, buf = buf.split(b"\n", 1)
                     text = line.decode(errors="replace")
                     self.stdout_lines.append(text)
-                    m = re.match(r"listening (\S+)$", text)
+                    m = re.match(self.ready_pattern, text)
                     if m:
                         return m.group(1)
             if self.proc.poll() is not None and not r:
                 break
-        raise AssertionError(f"{self.name} did not print 'listening' within {timeout}s "
+        raise AssertionError(f"{self.name} did not print '{self.ready_pattern}' within {timeout}s "
                              f"(exit {self.proc.poll()}); stderr:\n{self.stderr()}")
 
     def stderr(self):

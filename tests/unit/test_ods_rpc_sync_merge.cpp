@@ -181,37 +181,45 @@ TEST_CASE("a local change is what differs from the known version", "[ods_rpc_syn
 TEST_CASE("a batch writes remote flags and records everything once", "[ods_rpc_sync]")
 {
   TempDir dir;
-  std::filesystem::create_directory(dir.file("flags"));
+  std::string flags = dir.file("flags");
+  std::filesystem::create_directory(flags);
   auto db = StateDb::open(dir.file("state.db"));
   REQUIRE(db.ok());
+  std::ofstream(flags + "/z.example.chaining") << "";
+  std::ofstream(flags + "/z.example.chained") << "local\n"; // changed here, not seen yet
+  std::uint64_t chaining_mtime = read_flag(flags, "z.example.chaining")->value().mtime_ns;
   PersistBatch batch;
-  batch.items.push_back(
-      {set("b", 1111, "z.example.signed", "42"), true, 7, 0, std::nullopt, false});
-  batch.items.push_back(
-      {Update{"b", 1112, Op::clear, "z.example.chaining", ""}, true, 8, 0, std::nullopt, false});
-  batch.items.push_back(
-      {set("a", 1113, "z.example.waiveds", ""), false, 0, 0, std::nullopt, false});
-  batch.items.push_back({set("b", 1114, "../escape.signed", "x"), true, 9, 0, std::nullopt,
-                         false}); // cannot be written
-  std::ofstream(dir.file("flags/z.example.chaining")) << "";
-  persist_batch(batch, dir.file("flags"), **db);
+  auto item = [](Update u, bool remote, std::optional<FlagVersion> before) {
+    return PersistItem{std::move(u), remote, 7, 0, std::move(before), false, false};
+  };
+  batch.items.push_back(item(set("b", 1111, "z.example.signed", "42"), true, std::nullopt));
+  batch.items.push_back(item(Update{"b", 1112, Op::clear, "z.example.chaining", ""}, true,
+                             FlagVersion{chaining_mtime, "a", true, ""}));
+  batch.items.push_back(item(set("a", 1113, "z.example.waiveds", ""), false, std::nullopt));
+  batch.items.push_back(item(set("b", 1114, "z.example.chained", "remote"), true, std::nullopt));
+  batch.items.push_back(item(set("b", 1115, "../escape.signed", "x"), true, std::nullopt));
+  persist_batch(batch, flags, **db);
   CHECK(batch.db_status.ok());
   CHECK(batch.items[0].written);
   CHECK(batch.items[1].written);
   CHECK(batch.items[2].written);
-  auto signed_flag = read_flag(dir.file("flags"), "z.example.signed");
+  CHECK_FALSE(batch.items[3].written); // never overwritten unseen
+  CHECK(batch.items[3].conflict);
+  CHECK_FALSE(batch.items[4].written);
+  auto signed_flag = read_flag(flags, "z.example.signed");
   REQUIRE(signed_flag.ok());
   REQUIRE(signed_flag->has_value());
   CHECK(**signed_flag == FlagFile{"42", 1111});
-  CHECK_FALSE(std::filesystem::exists(dir.file("flags/z.example.chaining")));
+  CHECK_FALSE(std::filesystem::exists(flags + "/z.example.chaining"));
+  CHECK(read_flag(flags, "z.example.chained")->value().value == "local");
   auto all = (*db)->all();
   REQUIRE(all.ok());
-  std::size_t recorded = all->size();
-  CHECK(recorded == (batch.items[3].written ? 4u : 3u));
+  CHECK(all->size() == 3); // the three written, nothing else
   auto chaining = (*db)->get("z.example.chaining");
   REQUIRE(chaining.ok());
   REQUIRE(chaining->has_value());
   CHECK_FALSE((*chaining)->present); // a tombstone
+  CHECK_FALSE((*db)->get("z.example.chained")->has_value());
 }
 
 TEST_CASE("list_flags and set_flag_mtime", "[ods_rpc_sync]")

@@ -13,6 +13,19 @@ namespace shoal::odsrpcsync {
 
 namespace {
 
+// True when the file is what `before` says it should be: the version the decision saw.
+bool
+unchanged(const std::string& dir, const PersistItem& item)
+{
+  auto file = read_flag(dir, item.update.name);
+  if (!file)
+    return false; // unreadable or illegal: a local change (the local check will log it)
+  bool known_present = item.before && item.before->present;
+  if (!*file || !known_present)
+    return !*file && !known_present;
+  return (*file)->value == item.before->value && (*file)->mtime_ns == item.before->ts_ns;
+}
+
 core::Status
 write_one(const std::string& dir, const Update& u)
 {
@@ -33,6 +46,10 @@ persist_batch(PersistBatch& batch, const std::string& dir, StateDb& db)
       continue;
     }
     any_remote = true;
+    if (!unchanged(dir, item)) {
+      item.conflict = true;
+      continue;
+    }
     auto status = write_one(dir, item.update);
     if (!status)
       core::log_error("applying {}: {}", item.update.name, status.error().message);

@@ -24,6 +24,8 @@ struct PersistItem {
   std::uint64_t received_ms = 0;     // loop time it arrived (remote), for the lag
   std::optional<FlagVersion> before; // what was known before it, to go back to on failure
   bool written = false;              // result: the file is as the update says
+  bool conflict = false; // result: not written, the file had changed since `before` (a local
+                         // change not seen yet): decide again once it has been
 };
 
 struct PersistBatch {
@@ -32,7 +34,9 @@ struct PersistBatch {
 };
 
 // Pool thread: writes and records the batch; a file that cannot be written is logged, left
-// unrecorded (written stays false) and does not stop the others.
+// unrecorded (written stays false) and does not stop the others. A remote update is written
+// only over the file its decision was based on (`before`): a flag changed locally in between is
+// left alone (conflict), never overwritten unseen.
 void persist_batch(PersistBatch& batch, const std::string& dir, StateDb& db);
 
 } // namespace shoal::odsrpcsync

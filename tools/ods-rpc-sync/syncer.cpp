@@ -132,6 +132,9 @@ void
 Syncer::publish_local(const Update& u)
 {
   ++m_stats.local_changes;
+  // The tests compute the last writer of each flag from these lines: keep their form.
+  core::log_debug("local {} {} {} {} {}", u.op == Op::set ? "SET" : "CLEAR", u.name, u.ts_ns,
+                  u.origin, core::escape(u.value));
   m_flags[u.name] = version_of(u);
   m_transport->publish(encode(u));
   queue_item({u, false, 0, 0, std::nullopt, false});
@@ -288,6 +291,13 @@ Syncer::batch_done(PersistBatch& batch)
     const Update& u = item.update;
     if (--m_writing[u.name] == 0)
       m_writing.erase(u.name);
+    if (item.conflict) {
+      // The flag changed here after the decision: see that change first, then decide again.
+      restore(u, item.before);
+      check_name(u.name);
+      decide({std::move(item.update), item.tag, item.received_ms});
+      continue;
+    }
     if (item.written) {
       ++m_stats.applied;
       PeerStats& peer = m_stats.peers[u.origin];
@@ -297,13 +307,7 @@ Syncer::batch_done(PersistBatch& batch)
       peer.lag_ms = now_ns > u.ts_ns ? (now_ns - u.ts_ns) / 1'000'000 : 0;
     } else {
       ++m_stats.apply_failures;
-      auto it = m_flags.find(u.name);
-      if (it != m_flags.end() && it->second == version_of(u)) { // nothing newer came since
-        if (item.before)
-          it->second = *item.before;
-        else
-          m_flags.erase(it);
-      }
+      restore(u, item.before);
       m_summary_timer.start(repair_delay_ms, m_opts.summary_interval_ms,
                             [this] { send_summary(true); });
     }
@@ -316,6 +320,19 @@ Syncer::batch_done(PersistBatch& batch)
   flush_batch();
   if (m_stopping && !m_persisting)
     finish_shutdown();
+}
+
+// Goes back to what was known before u, unless something newer came since.
+void
+Syncer::restore(const Update& u, const std::optional<FlagVersion>& before)
+{
+  auto it = m_flags.find(u.name);
+  if (it == m_flags.end() || !(it->second == version_of(u)))
+    return;
+  if (before)
+    it->second = *before;
+  else
+    m_flags.erase(it);
 }
 
 // --- summaries, status, shutdown -----------------------------------------------------------

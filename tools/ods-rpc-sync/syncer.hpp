@@ -25,9 +25,9 @@
 namespace shoal::odsrpcsync {
 
 struct SyncOptions {
-  std::string dir;       // the ods-rpc flag directory
-  std::string node_id;   // this node's id, unique in the cluster
-  std::string state_dir; // state.db and the status file
+  std::string dir;                                 // the ods-rpc flag directory
+  std::string node_id;                             // this node's id, unique in the cluster
+  std::string state_dir = "/var/lib/ods-rpc-sync"; // state.db and the status file
   std::uint64_t merge_window_ms = 5;
   std::uint64_t summary_interval_ms = 5 * 60 * 1000; // anti-entropy even without reconnections
   bool legacy_text = false;                          // publish the original's text; accept it too
@@ -73,6 +73,7 @@ private:
   void queue_item(PersistItem item);
   void flush_batch();
   void batch_done(PersistBatch& batch);
+  void restore(const Update& u, const std::optional<FlagVersion>& before);
   // summaries, status
   void send_summary(bool want_reply);
   std::string encode(const Update& u) const;
