@@ -147,10 +147,14 @@ QueueNodeClient::remove_channel(std::string_view channel, Callback<void> cb)
 }
 
 StreamId
-QueueNodeClient::consume(std::string_view channel, ValueCallback on_value, DoneCallback done)
+QueueNodeClient::consume(std::string_view channel,
+                         ValueCallback on_value,
+                         DoneCallback done,
+                         StartedCallback on_started)
 {
-  auto stream = std::make_unique<ConsumeStream>(encode(proto::QueueCommand::consume, channel),
-                                                std::move(on_value), std::move(done));
+  auto stream =
+      std::make_unique<ConsumeStream>(encode(proto::QueueCommand::consume, channel),
+                                      std::move(on_value), std::move(done), std::move(on_started));
   return m_link.start_stream(std::move(stream), 0);
 }
 

@@ -63,11 +63,15 @@ public:
   void remove_channel(std::string_view channel, Callback<void> cb);
 
   // Consumes channel ("CHANNEL", or "SUBSCRIBER@CHANNEL" for a named subscriber: see
-  // proto::consume_target): each record goes to on_value; done gets Ok when the node ends the
-  // stream (the channel was removed) or the failure. Never times out (TCP keepalive notices a
-  // dead node). Records the node has sent are gone from the queue: cancelling loses those not
+  // proto::consume_target): on_started (if set) runs once the node has accepted the stream
+  // (the subscription exists), each record goes to on_value; done gets Ok when the node ends
+  // the stream (the channel was removed) or the failure. Never times out (TCP keepalive notices
+  // a dead node). Records the node has sent are gone from the queue: cancelling loses those not
   // yet delivered.
-  StreamId consume(std::string_view channel, ValueCallback on_value, DoneCallback done);
+  StreamId consume(std::string_view channel,
+                   ValueCallback on_value,
+                   DoneCallback done,
+                   StartedCallback on_started = {});
   // Ends a Consume stream at once; none of its callbacks runs afterwards.
   void cancel(StreamId id) { m_link.cancel(id); }
 

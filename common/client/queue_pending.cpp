@@ -5,12 +5,24 @@
 
 namespace shoal::client {
 
-ConsumeStream::ConsumeStream(std::string request, ValueCallback on_value, DoneCallback done)
+ConsumeStream::ConsumeStream(std::string request,
+                             ValueCallback on_value,
+                             DoneCallback done,
+                             StartedCallback on_started)
     : StreamPending(proto::queue_command_name(proto::QueueCommand::consume),
                     std::move(request),
                     std::move(done)),
-      m_on_value(std::move(on_value))
+      m_on_value(std::move(on_value)), m_on_started(std::move(on_started))
 {
+}
+
+void
+ConsumeStream::started()
+{
+  // Moved out: it runs once, and cancelling the stream from it must not destroy the function
+  // it runs.
+  if (auto on_started = std::move(m_on_started))
+    on_started();
 }
 
 Parse

@@ -172,11 +172,20 @@ TEST_CASE("client::QueueNodeClient consumes until the channel is removed", "[cli
     QueueNodeClient c(loop, node.endpoint);
     std::vector<std::string> got;
     std::optional<Reply<void>> done;
+    int started = 0;
+    std::size_t values_when_started = 99;
     c.consume(
         "jobs", [&](std::string_view v) { got.emplace_back(v); },
-        [&](Reply<void> r) { done.emplace(std::move(r)); });
+        [&](Reply<void> r) { done.emplace(std::move(r)); },
+        [&] {
+          ++started;
+          values_when_started = got.size();
+        });
     CHECK(c.streams() == 1);
+    CHECK(started == 0); // never inside the call
     run_until(loop, [&] { return got.size() == 2; });
+    CHECK(started == 1);
+    CHECK(values_when_started == 0); // the node's Ok comes before the records
     // Single requests go on their own connection meanwhile.
     for (int i = 0; i < 3; ++i)
       REQUIRE(client::run_sync<void>(loop, [&](auto cb) {
@@ -207,7 +216,7 @@ TEST_CASE("client::QueueNodeClient: a refused or cancelled Consume", "[client][q
     QueueNodeClient c(loop, node.endpoint);
     auto refused = client::run_sync<void>(loop, [&](auto cb) {
       c.consume(
-          "bad@", [](std::string_view) { FAIL("a value"); }, cb);
+          "bad@", [](std::string_view) { FAIL("a value"); }, cb, [] { FAIL("started"); });
     });
     CHECK(refused.status() == proto::StatusCode::bad_channel_name);
     bool ended = false;
