@@ -111,6 +111,10 @@ class SyncTestBase:
     def counter(self, i, key):
         return int(self.status(i)[1].get(key, "0"))
 
+    def wait_counter(self, i, key, predicate, what):
+        """The status file is rewritten every second: wait for it to say so."""
+        wait_for(lambda: predicate(self.counter(i, key)), timeout=10, what=f"n{i} {key} {what}")
+
     def wait_connected(self, nodes):
         for i in nodes:
             wait_for(lambda: self.status(i)[1].get("connected") == "1", timeout=60,
@@ -181,7 +185,7 @@ class SyncTestBase:
         # Applied files carry the origin's time: the directories agree to the nanosecond.
         snaps = [snapshot(self.flag_dir(i)) for i in range(3)]
         self.assertEqual(snaps[0], snaps[1])
-        self.assertGreater(self.counter(1, "applied"), 0)
+        self.wait_counter(1, "applied", lambda v: v > 0, "> 0")
         self.assertEqual(self.counter(1, "refused"), 0)
         for i in range(3):
             self.nodes[i].stop()
@@ -215,9 +219,9 @@ class SyncTestBase:
         # Its subscription starts empty: only the summary exchange can bring it the history.
         self.start_sync(2)
         self.check_outcome(range(3))
-        self.assertGreater(self.counter(2, "summaries_received"), 0)
-        repairs = sum(self.counter(i, "repairs_sent") for i in range(2))
-        self.assertGreater(repairs, 0)
+        self.wait_counter(2, "summaries_received", lambda v: v > 0, "> 0")
+        wait_for(lambda: sum(self.counter(i, "repairs_sent") for i in range(2)) > 0,
+                 timeout=10, what="repairs sent")
 
     def test_a_late_old_update_neither_overwrites_nor_resurrects(self):
         for i in range(3):
@@ -241,7 +245,7 @@ class SyncTestBase:
             snap = snapshot(self.flag_dir(i))
             del snap["z5.example.dsttl"]
             self.assertEqual(snap, before[i])
-            self.assertGreaterEqual(self.counter(i, "stale"), 2)
+            self.wait_counter(i, "stale", lambda v: v >= 2, ">= 2")
 
     def test_malformed_messages_are_refused_counted_and_do_not_block(self):
         for i in range(2):
