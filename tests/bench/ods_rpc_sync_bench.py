@@ -66,7 +66,8 @@ class Cluster:
             self.dirs.append(flags)
             self.daemons.append(harness.Daemon(
                 "ods-rpc-sync", ["--dir", flags, "--node-id", f"n{i}", "--state-dir", state,
-                                 "--stats-log", ""] + transport_args, workdir,
+                                 "--stats-log", "", "--log-level",
+                                 os.environ.get("LOG_LEVEL", "info")] + transport_args, workdir,
                 ready_pattern=r"ready (\S+)$", timeout=60))
         for i in range(3):
             harness.wait_for(lambda: self.connected(i), timeout=60, what=f"n{i} connected")
@@ -193,7 +194,8 @@ def main():
                 c.stop()
                 mq.stop()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"medians of {args.rounds} rounds; paced: {args.rate:.0f} changes/s for {args.seconds:.0f} s "
           f"over {args.names} flags; burst: {args.burst} changes flat out")

@@ -238,3 +238,43 @@ TEST_CASE("list_flags and set_flag_mtime", "[ods_rpc_sync]")
   CHECK(set_flag_mtime(dir.path(), "gone.example.signed", 1).ok());
   CHECK_FALSE(list_flags(dir.file("missing")).ok());
 }
+
+TEST_CASE("pending versions are synced by a pass, or written again after a crash", "[ods_rpc_sync]")
+{
+  TempDir dir;
+  std::string flags = dir.file("flags");
+  std::filesystem::create_directory(flags);
+  auto db = StateDb::open(dir.file("state.db"));
+  REQUIRE(db.ok());
+  PersistBatch batch;
+  batch.seq = 3;
+  batch.items.push_back({set("b", 2222, "z.example.signed", "9"), true, 1, 0, std::nullopt});
+  batch.items.push_back({set("a", 2223, "z.example.dsttl", "60"), false, 0, 0, std::nullopt});
+  persist_batch(batch, flags, **db);
+  REQUIRE(batch.db_status.ok());
+  auto pending = (*db)->pending();
+  REQUIRE(pending.ok());
+  REQUIRE(pending->size() == 1); // the remote one only: the local file is ods-rpc's
+  CHECK((*pending)[0].first == "z.example.signed");
+
+  // A crash before the pass: the file is lost; the start-up recovery writes it again.
+  std::filesystem::remove(flags + "/z.example.signed");
+  auto recovered = recover_pending(flags, **db);
+  REQUIRE(recovered.ok());
+  CHECK(*recovered == 1);
+  CHECK(read_flag(flags, "z.example.signed")->value() == FlagFile{"9", 2222});
+  CHECK((*db)->pending()->empty());
+
+  batch.seq = 4;
+  batch.items.resize(1);
+  batch.items[0] = {set("b", 3333, "z.example.signed", "10"), true, 1, 0,
+                    FlagVersion{2222, "b", true, "9"}};
+  persist_batch(batch, flags, **db);
+  REQUIRE(batch.items[0].written);
+  CHECK((*db)->pending()->size() == 1);
+  REQUIRE(sync_pass(flags, **db, 3).ok()); // an older pass does not cover batch 4
+  CHECK((*db)->pending()->size() == 1);
+  REQUIRE(sync_pass(flags, **db, 4).ok());
+  CHECK((*db)->pending()->empty());
+  CHECK(*recover_pending(flags, **db) == 0);
+}

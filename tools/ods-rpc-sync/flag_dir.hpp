@@ -34,6 +34,18 @@ core::Status write_flag(const std::string& dir,
                         std::uint64_t mtime_ns,
                         bool sync_dir = true);
 
+// The steps of write_flag, for many flags at a time (one sync for all of them): stage_flag
+// writes the hidden temporary file of dir/name with its mtime (synced when sync is set) and
+// returns its path; sync_filesystem makes everything staged durable at once (syncfs);
+// commit_flag renames a staged file into place.
+core::Result<std::string> stage_flag(const std::string& dir,
+                                     std::string_view name,
+                                     std::string_view value,
+                                     std::uint64_t mtime_ns,
+                                     bool sync);
+core::Status sync_filesystem(const std::string& dir);
+core::Status commit_flag(const std::string& dir, const std::string& temp, std::string_view name);
+
 // Clears dir/name (a missing file is not an error); durably once the directory is synced.
 core::Status remove_flag(const std::string& dir, std::string_view name, bool sync_dir = true);
 

@@ -60,7 +60,7 @@ StateDb::open(const std::string& path)
   SHOAL_TRY(state->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
   SHOAL_TRY(state->exec("CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, ts_ns INTEGER "
                         "NOT NULL, origin TEXT NOT NULL, present INTEGER NOT NULL, value TEXT NOT "
-                        "NULL); PRAGMA user_version = 1;"));
+                        "NULL, pending INTEGER NOT NULL DEFAULT 0); PRAGMA user_version = 1;"));
   return state;
 }
 
@@ -87,6 +87,7 @@ StateDb::error(const std::string& what) const
 core::Result<std::optional<StateDb::Version>>
 StateDb::get(std::string_view name)
 {
+  std::lock_guard lock(m_mutex);
   Stmt s(m_db, "SELECT ts_ns, origin, present, value FROM flags WHERE name = ?1");
   if (!s.ok())
     return error("state database");
@@ -114,11 +115,19 @@ StateDb::decide(const Update& u)
 }
 
 core::Status
-StateDb::record(const Update& u)
+StateDb::record(const Update& u, std::uint64_t pending)
 {
-  Stmt s(m_db, "INSERT INTO flags (name, ts_ns, origin, present, value) VALUES (?1, ?2, ?3, ?4, "
-               "?5) ON CONFLICT(name) DO UPDATE SET ts_ns = excluded.ts_ns, origin = "
-               "excluded.origin, present = excluded.present, value = excluded.value");
+  std::lock_guard lock(m_mutex);
+  return record_locked(u, pending);
+}
+
+core::Status
+StateDb::record_locked(const Update& u, std::uint64_t pending)
+{
+  Stmt s(m_db, "INSERT INTO flags (name, ts_ns, origin, present, value, pending) VALUES (?1, ?2, "
+               "?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET ts_ns = excluded.ts_ns, origin = "
+               "excluded.origin, present = excluded.present, value = excluded.value, pending = "
+               "excluded.pending");
   if (!s.ok())
     return error("state database");
   s.text(1, u.name);
@@ -126,19 +135,21 @@ StateDb::record(const Update& u)
   s.text(3, u.origin);
   s.integer(4, u.op == Op::set ? 1 : 0);
   s.text(5, u.op == Op::set ? std::string_view(u.value) : std::string_view("")); // not NULL
+  s.integer(6, static_cast<std::int64_t>(pending));
   if (sqlite3_step(s.get()) != SQLITE_DONE)
     return error("state database");
   return {};
 }
 
 core::Status
-StateDb::record_all(const std::vector<Update>& updates)
+StateDb::record_all(const std::vector<Update>& updates, const std::vector<std::uint64_t>& pending)
 {
   if (updates.empty())
     return {};
+  std::lock_guard lock(m_mutex);
   SHOAL_TRY(exec("BEGIN"));
-  for (const Update& u : updates) {
-    if (auto ok = record(u); !ok) {
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    if (auto ok = record_locked(updates[i], i < pending.size() ? pending[i] : 0); !ok) {
       static_cast<void>(exec("ROLLBACK")); // the error to report is the first one
       return ok;
     }
@@ -146,10 +157,50 @@ StateDb::record_all(const std::vector<Update>& updates)
   return exec("COMMIT");
 }
 
+core::Status
+StateDb::forget(std::string_view name)
+{
+  std::lock_guard lock(m_mutex);
+  Stmt s(m_db, "DELETE FROM flags WHERE name = ?1");
+  if (!s.ok())
+    return error("state database");
+  s.text(1, name);
+  if (sqlite3_step(s.get()) != SQLITE_DONE)
+    return error("state database");
+  return {};
+}
+
+core::Status
+StateDb::mark_durable(std::uint64_t up_to)
+{
+  std::lock_guard lock(m_mutex);
+  Stmt s(m_db, "UPDATE flags SET pending = 0 WHERE pending BETWEEN 1 AND ?1");
+  if (!s.ok())
+    return error("state database");
+  s.integer(1, static_cast<std::int64_t>(up_to));
+  if (sqlite3_step(s.get()) != SQLITE_DONE)
+    return error("state database");
+  return {};
+}
+
 core::Result<std::vector<std::pair<std::string, StateDb::Version>>>
 StateDb::all()
 {
-  Stmt s(m_db, "SELECT name, ts_ns, origin, present, value FROM flags ORDER BY name");
+  return select("SELECT name, ts_ns, origin, present, value FROM flags ORDER BY name");
+}
+
+core::Result<std::vector<std::pair<std::string, StateDb::Version>>>
+StateDb::pending()
+{
+  return select(
+      "SELECT name, ts_ns, origin, present, value FROM flags WHERE pending != 0 ORDER BY name");
+}
+
+core::Result<std::vector<std::pair<std::string, StateDb::Version>>>
+StateDb::select(const char* sql)
+{
+  std::lock_guard lock(m_mutex);
+  Stmt s(m_db, sql);
   if (!s.ok())
     return error("state database");
   std::vector<std::pair<std::string, Version>> out;

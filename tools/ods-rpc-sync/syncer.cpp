@@ -17,6 +17,7 @@ namespace shoal::odsrpcsync {
 namespace {
 
 constexpr std::uint64_t status_period_ms = 1000;
+constexpr std::uint64_t sync_period_ms = 1000;        // how long an applied file may stay unsynced
 constexpr std::uint64_t summary_patience_ms = 60'000; // parts of a summary must come within
 constexpr std::uint64_t repair_delay_ms = 10'000;     // after a failed apply: ask for a summary
 
@@ -42,7 +43,7 @@ Syncer::Syncer(net::Loop& loop, SyncOptions opts, std::unique_ptr<Transport> tra
           [this](const std::string& name) { check_name(name); },
           [this] { rescan(); }),
       m_merge(m_opts.merge_window_ms), m_release_timer(loop), m_summary_timer(loop),
-      m_status_timer(loop), m_stats_timer(loop)
+      m_status_timer(loop), m_stats_timer(loop), m_sync_timer(loop)
 {
 }
 
@@ -55,6 +56,11 @@ Syncer::start()
   if (!db)
     return db.take_error();
   m_db = std::move(*db);
+  auto recovered = recover_pending(m_opts.dir, *m_db);
+  if (!recovered)
+    return recovered.take_error();
+  if (*recovered)
+    core::log_info("wrote {} flags again that a crash may have left unsynced", *recovered);
   auto known = m_db->all();
   if (!known)
     return known.take_error();
@@ -69,6 +75,7 @@ Syncer::start()
     m_summary_timer.start(m_opts.summary_interval_ms, m_opts.summary_interval_ms,
                           [this] { send_summary(true); });
   m_status_timer.start(0, status_period_ms, [this] { write_status(); });
+  m_sync_timer.start(sync_period_ms, sync_period_ms, [this] { start_sync_pass(); });
   m_stats_timer.start(m_opts.stats_period_ms, m_opts.stats_period_ms, [this] {
     m_stats_log.write(stats_list(m_stats, m_transport->stats(), core::unix_ns()));
     m_summaries.expire(m_loop.now() - std::min(m_loop.now(), summary_patience_ms));
@@ -272,47 +279,40 @@ Syncer::flush_batch()
     return;
   m_persisting = true;
   auto batch = std::make_shared<PersistBatch>(std::move(m_next));
+  batch->seq = ++m_batch_seq;
   m_next = PersistBatch{};
   StateDb* db = m_db.get();
   std::string dir = m_opts.dir;
+  std::uint64_t started = core::now_ms();
   net::queue_work(
       m_loop, [batch, db, dir] { persist_batch(*batch, dir, *db); },
-      [this, batch] { batch_done(*batch); });
+      [this, batch, started] {
+        core::log_debug("batch {}: {} updates in {} ms", batch->seq, batch->items.size(),
+                        core::now_ms() - started);
+        batch_done(*batch);
+      });
 }
 
 void
 Syncer::batch_done(PersistBatch& batch)
 {
   m_persisting = false;
-  std::uint64_t now_ns = core::unix_ns();
+  std::map<std::string, std::vector<PersistItem*>> conflicts;
   for (PersistItem& item : batch.items) {
     if (!item.remote)
       continue;
     const Update& u = item.update;
     if (--m_writing[u.name] == 0)
       m_writing.erase(u.name);
-    if (item.conflict) {
-      // The flag changed here after the decision: see that change first, then decide again.
-      restore(u, item.before);
-      check_name(u.name);
-      decide({std::move(item.update), item.tag, item.received_ms});
-      continue;
-    }
-    if (item.written) {
-      ++m_stats.applied;
-      PeerStats& peer = m_stats.peers[u.origin];
-      ++peer.applied;
-      peer.last_ts_ns = u.ts_ns;
-      peer.last_applied_ns = now_ns;
-      peer.lag_ms = now_ns > u.ts_ns ? (now_ns - u.ts_ns) / 1'000'000 : 0;
-    } else {
-      ++m_stats.apply_failures;
-      restore(u, item.before);
-      m_summary_timer.start(repair_delay_ms, m_opts.summary_interval_ms,
-                            [this] { send_summary(true); });
-    }
-    m_transport->ack(item.tag);
+    if (item.conflict)
+      conflicts[u.name].push_back(&item);
+    else if (item.written && batch.db_status)
+      applied(item);
+    else
+      failed(item);
   }
+  for (auto& [name, items] : conflicts)
+    redecide(name, items);
   std::set<std::string> recheck;
   std::swap(recheck, m_recheck);
   for (const std::string& name : recheck)
@@ -320,6 +320,41 @@ Syncer::batch_done(PersistBatch& batch)
   flush_batch();
   if (m_stopping && !m_persisting)
     finish_shutdown();
+}
+
+void
+Syncer::applied(const PersistItem& item)
+{
+  const Update& u = item.update;
+  std::uint64_t now_ns = core::unix_ns();
+  ++m_stats.applied;
+  PeerStats& peer = m_stats.peers[u.origin];
+  ++peer.applied;
+  peer.last_ts_ns = u.ts_ns;
+  peer.last_applied_ns = now_ns;
+  peer.lag_ms = now_ns > u.ts_ns ? (now_ns - u.ts_ns) / 1'000'000 : 0;
+  m_transport->ack(item.tag);
+}
+
+void
+Syncer::failed(const PersistItem& item)
+{
+  ++m_stats.apply_failures;
+  restore(item.update, item.before);
+  m_summary_timer.start(repair_delay_ms, m_opts.summary_interval_ms,
+                        [this] { send_summary(true); });
+  m_transport->ack(item.tag);
+}
+
+// The flag changed here after the batch's updates of it were decided: go back to what was
+// known before them, see the local change, and decide them again, in order.
+void
+Syncer::redecide(const std::string& name, const std::vector<PersistItem*>& items)
+{
+  restore(items.back()->update, items.front()->before);
+  check_name(name);
+  for (PersistItem* item : items)
+    decide({std::move(item->update), item->tag, item->received_ms});
 }
 
 // Goes back to what was known before u, unless something newer came since.
@@ -396,14 +431,49 @@ Syncer::shutdown()
   m_release_timer.stop();
   m_summary_timer.stop();
   m_stats_timer.stop();
+  m_sync_timer.stop();
   flush_batch();
   if (!m_persisting)
     finish_shutdown();
 }
 
+// Syncs what the batches wrote, off their path (see persist.hpp).
+void
+Syncer::start_sync_pass()
+{
+  std::uint64_t up_to = m_batch_seq - (m_persisting ? 1 : 0); // the batches completed
+  if (m_syncing || up_to <= m_synced_seq)
+    return;
+  m_syncing = true;
+  auto status = std::make_shared<core::Status>();
+  StateDb* db = m_db.get();
+  std::string dir = m_opts.dir;
+  std::uint64_t started = core::now_ms();
+  net::queue_work(
+      m_loop, [status, db, dir, up_to] { *status = sync_pass(dir, *db, up_to); },
+      [this, status, up_to, started] {
+        core::log_debug("sync pass to batch {} in {} ms", up_to, core::now_ms() - started);
+        m_syncing = false;
+        if (*status)
+          m_synced_seq = up_to;
+        else
+          core::log_error("syncing applied flags: {}", status->error().message);
+        if (m_stopping && !m_persisting)
+          finish_shutdown();
+      });
+}
+
 void
 Syncer::finish_shutdown()
 {
+  if (m_syncing)
+    return; // the pass in flight ends the shutdown
+  if (m_synced_seq < m_batch_seq && !m_final_sync) {
+    m_final_sync = true; // once: a failing sync leaves its marks to the next start's recovery
+    start_sync_pass();   // then back here
+    return;
+  }
+  m_sync_timer.stop();
   m_status_timer.stop();
   write_status();
   m_stats_log.write(stats_list(m_stats, m_transport->stats(), core::unix_ns()));

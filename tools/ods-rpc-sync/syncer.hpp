@@ -17,6 +17,7 @@
 #include "net/loop.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -73,12 +74,16 @@ private:
   void queue_item(PersistItem item);
   void flush_batch();
   void batch_done(PersistBatch& batch);
+  void applied(const PersistItem& item);
+  void failed(const PersistItem& item);
+  void redecide(const std::string& name, const std::vector<PersistItem*>& items);
   void restore(const Update& u, const std::optional<FlagVersion>& before);
   // summaries, status
   void send_summary(bool want_reply);
   std::string encode(const Update& u) const;
   void write_status();
   void finish_shutdown();
+  void start_sync_pass();
 
   net::Loop& m_loop;
   SyncOptions m_opts;
@@ -90,6 +95,10 @@ private:
   SummaryCollector m_summaries;
   PersistBatch m_next;                               // gathering
   bool m_persisting = false;                         // a batch is on the pool
+  std::uint64_t m_batch_seq = 0;                     // the last batch started
+  std::uint64_t m_synced_seq = 0;                    // batches up to this one are synced to disk
+  bool m_syncing = false;                            // a sync pass is on the pool
+  bool m_final_sync = false;                         // the shutdown's sync pass has been started
   std::map<std::string, int, std::less<>> m_writing; // names whose file a batch is writing
   std::set<std::string> m_recheck; // changed while being written: look again after
   std::uint64_t m_summary_seq = 0;
@@ -99,6 +108,7 @@ private:
   net::Timer m_summary_timer;
   net::Timer m_status_timer;
   net::Timer m_stats_timer;
+  net::Timer m_sync_timer;
   bool m_stopping = false;
 };
 
