@@ -89,10 +89,13 @@ class SyncTestBase:
     def flag_dir(self, i):
         return self.path(f"flags{i}")
 
+    def node_id(self, i):
+        return f"n{i}"
+
     def start_sync(self, i, extra=()):
         os.makedirs(self.flag_dir(i), exist_ok=True)
         os.makedirs(self.path(f"state{i}"), exist_ok=True)
-        args = ["--dir", self.flag_dir(i), "--node-id", f"n{i}", "--state-dir",
+        args = ["--dir", self.flag_dir(i), "--node-id", self.node_id(i), "--state-dir",
                 self.path(f"state{i}"), "--merge-window", "5ms", "--summary-interval", "3s",
                 "--log-level", "debug", "--stats-log", ""] + self.transport.args() + list(extra)
         d = self.start("ods-rpc-sync", args, ready_pattern=r"ready (\S+)$", timeout=60)
@@ -283,11 +286,12 @@ class SyncTestBase:
         write_flag(self.flag_dir(0), "z3.example.signed", "1")
         wait_for(lambda: os.path.exists(os.path.join(self.flag_dir(1), "z3.example.signed")),
                  what="the update")
-        wait_for(lambda: self.status(1)[1].get("peer/n0/applied") == "1", what="peer stats")
+        peer = f"peer/{self.node_id(0)}/"
+        wait_for(lambda: self.status(1)[1].get(peer + "applied") == "1", what="peer stats")
         code, fields = self.status(1)
         self.assertEqual(code, 0)
-        self.assertEqual(fields["node"], "n1")
-        self.assertIn("peer/n0/lag_ms", fields)
+        self.assertEqual(fields["node"], self.node_id(1))
+        self.assertIn(peer + "lag_ms", fields)
         self.assertEqual(fields["local_changes"], "0")
         self.nodes[1].stop()
         code, _ = self.status(1)

@@ -1,0 +1,93 @@
+"""The ods-rpc-sync tests of test_ods_rpc_sync.py through a real RabbitMQ broker (one private
+rabbitmq-server for the class; each test has its own exchange and node ids, so their queues
+never mix), plus what only a broker has: a restart of the broker during churn, and the
+dead-letter queue of refused messages. Skipped, saying why, where rabbitmq-server cannot run."""
+
+import itertools
+import os
+import tempfile
+import shutil
+import time
+
+import harness
+from harness import DaemonTestCase, main, wait_for
+from test_ods_rpc_sync import SyncTestBase, snapshot
+
+_seq = itertools.count()
+
+
+class AmqpTransport:
+    """The class's broker, this test's exchange."""
+
+    def __init__(self, test, mq):
+        self.test = test
+        self.mq = mq
+        self.exchange = f"ods-rpc.test{next(_seq)}"
+
+    def args(self):
+        return ["--amqp", self.mq.url, "--amqp-exchange", self.exchange]
+
+    def inject(self, body):
+        """Publishes body to the cluster's exchange, as some node would."""
+        import pika
+        params = pika.URLParameters(self.mq.url)
+        conn = pika.BlockingConnection(params)
+        try:
+            ch = conn.channel()
+            ch.confirm_delivery()
+            ch.basic_publish(self.exchange, "", body.encode(),
+                             pika.BasicProperties(delivery_mode=2, app_id="test"))
+        finally:
+            conn.close()
+
+
+class AmqpSyncTest(SyncTestBase, DaemonTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mq_dir = tempfile.mkdtemp(prefix="shoal-it-mq-")
+        cls.mq = harness.RabbitMQ(cls.mq_dir)  # SkipTest when it cannot run here
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mq.stop()
+        shutil.rmtree(cls.mq_dir, ignore_errors=True)
+
+    def make_transport(self):
+        self.prefix = f"t{next(_seq)}-"
+        return AmqpTransport(self, self.mq)
+
+    def node_id(self, i):
+        return f"{self.prefix}n{i}"
+
+    def test_the_broker_restarting_during_churn_loses_no_update(self):
+        for i in range(3):
+            self.start_sync(i)
+        self.wait_connected(range(3))
+        threads = self.churn(range(3), 300, seed=7)
+        time.sleep(0.3)
+        self.mq.restart()
+        for t in threads:
+            t.join(120)
+        self.check_outcome(range(3))
+        for i in range(3):
+            self.wait_counter(i, "transport/connects", lambda v: v >= 2, ">= 2 (a reconnection)")
+            self.nodes[i].stop()
+
+    def test_refused_messages_land_in_the_dead_letter_queue(self):
+        for i in range(2):
+            self.start_sync(i)
+        self.wait_connected(range(2))
+        self.transport.inject("garbage\n")
+        self.transport.inject(f"ods-rpc-sync/1 evil {time.time_ns()} SET ../x.example.signed 1\n")
+        self.transport.inject(f"ods-rpc-sync/1 fine {time.time_ns()} SET z4.example.signed ok\n")
+        for i in range(2):
+            wait_for(lambda: "z4.example.signed" in snapshot(self.flag_dir(i)), what="the good one")
+            dead = f"ods-rpc.dead.{self.node_id(i)}"
+            wait_for(lambda: self.mq.message_count(dead) == 2, timeout=20,
+                     what=f"2 messages in {dead}")
+            self.wait_counter(i, "transport/dead_lettered", lambda v: v == 2, "== 2")
+            self.nodes[i].stop()
+
+
+if __name__ == "__main__":
+    main()
