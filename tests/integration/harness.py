@@ -219,6 +219,8 @@ class RabbitMQ:
         RabbitMQ(dir, tls=True)     # also an amqps listener that wants a client certificate:
         mq.tls_url, mq.pki          # amqps://guest:guest@localhost:PORT/, make_test_pki's files
         mq.restart()                # same port and data: durable queues and messages survive
+        mq.stop_node(); mq.start()  # the same in two steps (do things while it is down)
+        mq.kill_node()              # SIGKILL (a crash); mq.pause() / mq.resume(): SIGSTOP/CONT
         mq.queue_counts()           # {queue: (ready, unacked)} through rabbitmqctl
         mq.message_count("q")       # ready messages of one queue, through pika (fast)
         mq.stop()                   # SIGTERM to beam.smp, then epmd; safe to call twice
@@ -237,7 +239,10 @@ class RabbitMQ:
         self.dist_port = free_port()
         self.epmd_port = free_port()
         self.tls_port = free_port() if tls else None
-        self.pki = make_test_pki(os.path.join(self.base, "pki")) if tls else None
+        try:
+            self.pki = make_test_pki(os.path.join(self.base, "pki")) if tls else None
+        except (OSError, subprocess.SubprocessError) as e:
+            raise unittest.SkipTest(f"cannot make test certificates with openssl: {e}")
         self.env = self._environment(f"{name}-{self.port}@localhost")
         self.epmd = None
         self.proc = None
@@ -351,6 +356,16 @@ class RabbitMQ:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        self.proc = None
+        self.beam_pid = None
+
+    def kill_node(self, timeout=30):
+        """SIGKILL to beam.smp: a crash, no orderly shutdown (start() brings it back)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            os.kill(self.beam_pid or self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout)
         self.proc = None
         self.beam_pid = None
 

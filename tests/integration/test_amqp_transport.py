@@ -10,7 +10,6 @@ import os
 import queue
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -283,9 +282,7 @@ class AmqpTransportTest(unittest.TestCase):
         n = 20000
         a.send(f"publish-many {n} k")
         before = a.wait_stats(lambda s: s["confirmed"] > 0)["confirmed"]
-        os.kill(BROKER.beam_pid, signal.SIGKILL)  # no orderly shutdown, in mid-stream
-        BROKER.proc.wait(30)
-        BROKER.proc = None
+        BROKER.kill_node()  # no orderly shutdown, in mid-stream
         a.expect("disconnected .+")
         BROKER.start()
         a.expect("connected$", timeout=60)

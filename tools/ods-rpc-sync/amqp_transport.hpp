@@ -35,7 +35,9 @@ public:
   void ack(std::uint64_t tag) override;
   void reject(std::uint64_t tag) override;
   // Gives unconfirmed publishes up to 2 s to be confirmed, closes the connection and joins
-  // the I/O thread; deliveries not yet acknowledged go back to the queue.
+  // the I/O thread; deliveries not yet acknowledged go back to the queue. A connection attempt
+  // in progress is not interrupted: against an unreachable host stop() can wait for its
+  // timeouts (10 s to connect, librabbitmq's 12 s to log in).
   void stop() override;
 
   bool connected() const override { return m_connected; }
