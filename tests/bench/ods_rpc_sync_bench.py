@@ -7,7 +7,9 @@ change arrive (the rename of the applied file). Latency = arrival - the moment b
   paced:  --rate changes/s for --seconds (target: p99 < 20 ms queuenode, < 50 ms RabbitMQ at 1000/s)
   burst:  --burst changes as fast as the writer goes; rate = changes / time until the last one
           arrived on both other nodes (sustained changes/s)
-Prints one `key=value` line per run and a table of medians; exits 1 when a run failed."""
+Prints one `key=value` line per run and a table of medians; exits 1 when a change never arrived.
+Environment: KEEP=1 keeps the work directory (the nodes' logs), LOG_LEVEL=debug makes the
+nodes log every batch they persist with its size and time."""
 
 import argparse
 import collections
