@@ -9,6 +9,7 @@
 #include "core/hex.hpp"
 #include "core/log.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::uint64_t status_period_ms = 1000;
 constexpr std::uint64_t sync_period_ms = 1000;        // how long an applied file may stay unsynced
+constexpr std::uint64_t local_batch_delay_ms = 100;   // see flush_batch
 constexpr std::uint64_t summary_patience_ms = 60'000; // parts of a summary must come within
 constexpr std::uint64_t repair_delay_ms = 10'000;     // after a failed apply: ask for a summary
 
@@ -43,7 +45,7 @@ Syncer::Syncer(net::Loop& loop, SyncOptions opts, std::unique_ptr<Transport> tra
           [this](const std::string& name) { check_name(name); },
           [this] { rescan(); }),
       m_merge(m_opts.merge_window_ms), m_release_timer(loop), m_summary_timer(loop),
-      m_status_timer(loop), m_stats_timer(loop), m_sync_timer(loop)
+      m_status_timer(loop), m_stats_timer(loop), m_sync_timer(loop), m_local_timer(loop)
 {
 }
 
@@ -272,11 +274,31 @@ Syncer::queue_item(PersistItem item)
   m_next.items.push_back(std::move(item));
 }
 
+// Remote updates go at once: they wait for their sync to be acknowledged. Changes made here
+// alone are recorded at most local_batch_delay_ms later, many to a sync: a crash before that
+// loses nothing (the start-up scan finds them again), while a sync per change would keep the
+// filesystem's journal committing a thousand times a second and slow every file operation.
 void
 Syncer::flush_batch()
 {
   if (m_persisting || m_next.items.empty())
     return;
+  bool remote = std::any_of(m_next.items.begin(), m_next.items.end(),
+                            [](const PersistItem& item) { return item.remote; });
+  if (!remote && !m_stopping) {
+    if (!m_local_timer.active())
+      m_local_timer.start(local_batch_delay_ms, 0, [this] { start_batch(); });
+    return;
+  }
+  start_batch();
+}
+
+void
+Syncer::start_batch()
+{
+  if (m_persisting || m_next.items.empty())
+    return;
+  m_local_timer.stop();
   m_persisting = true;
   auto batch = std::make_shared<PersistBatch>(std::move(m_next));
   batch->seq = ++m_batch_seq;

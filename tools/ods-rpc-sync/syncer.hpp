@@ -73,6 +73,7 @@ private:
   // persisting
   void queue_item(PersistItem item);
   void flush_batch();
+  void start_batch();
   void batch_done(PersistBatch& batch);
   void applied(const PersistItem& item);
   void failed(const PersistItem& item);
@@ -109,6 +110,7 @@ private:
   net::Timer m_status_timer;
   net::Timer m_stats_timer;
   net::Timer m_sync_timer;
+  net::Timer m_local_timer; // records the local changes gathered (see flush_batch)
   bool m_stopping = false;
 };
 
