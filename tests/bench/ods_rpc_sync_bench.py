@@ -1,16 +1,13 @@
-""
-    "scripts/bench ods-rpc-sync: propagation latency and sustained rate of ods-rpc-sync, through
-    queuenode and through RabbitMQ in the same run.
+"""scripts/bench ods-rpc-sync: propagation latency and sustained rate of ods-rpc-sync, through
+queuenode and through RabbitMQ in the same run.
 
-    Three ods -
-    rpc - sync nodes on loopback.A writer changes flags on node 0 the way ods -
-    rpc does(open, write, close),
-    each change a new value; inotify on the other two directories sees each
+Three ods-rpc-sync nodes on loopback. A writer changes flags on node 0 the way ods-rpc does
+(open, write, close), each change a new value; inotify on the other two directories sees each
 change arrive (the rename of the applied file). Latency = arrival - the moment before the write.
   paced:  --rate changes/s for --seconds (target: p99 < 20 ms queuenode, < 50 ms RabbitMQ at 1000/s)
-  burst:  --burst changes as fast as the writer goes;
-rate = changes / time until the last one arrived on both other nodes(sustained changes / s)
-                     Prints one `key = value` line per run and a table of medians; exits 1 when a change never arrived.
+  burst:  --burst changes as fast as the writer goes; rate = changes / time until the last one
+          arrived on both other nodes (sustained changes/s)
+Prints one `key=value` line per run and a table of medians; exits 1 when a change never arrived.
 Environment: KEEP=1 keeps the work directory (the nodes' logs), LOG_LEVEL=debug makes the
 nodes log every batch they persist with its size and time."""
 
@@ -110,8 +107,8 @@ def run_load(cluster, count, rate, names, deadline_s=120):
                         value = f.read().strip()
                 except FileNotFoundError:
                     continue
-#A newer value arriving stands for the older ones of the flag it replaced
-#(a node may apply two changes of a flag in one batch : one rename, one event).
+                # A newer value arriving stands for the older ones of the flag it replaced
+                # (a node may apply two changes of a flag in one batch: one rename, one event).
                 queue = pending[k][name]
                 if value in sent and value in queue:
                     while queue:
