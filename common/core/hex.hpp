@@ -20,6 +20,19 @@ std::string key_to_hex(std::uint64_t key);
 // Parses exactly 16 hex digits, lowercase only (the swarm rule); nullopt otherwise.
 std::optional<std::uint64_t> parse_key(std::string_view text);
 
+// The value of one hex digit of either case, or -1.
+inline int
+hex_digit_value(char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
 // Parses 1-16 hex digits of either case with an optional 0x prefix (for operator input).
 std::optional<std::uint64_t> parse_hex_loose(std::string_view text);
 

@@ -1,6 +1,7 @@
 // Credentials file parsing and the HMAC-SHA512 computations of swarm authentication.
 #include "crypto/credentials.hpp"
 
+#include "core/hex.hpp"
 #include "core/log.hpp"
 #include "store/atomic_file.hpp"
 
@@ -32,16 +33,7 @@ parse_key_hex(std::string_view hex)
                                                       std::to_string(hex.size()));
   Key key{};
   for (std::size_t i = 0; i < key_bytes; ++i) {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9')
-        return c - '0';
-      if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-      return -1;
-    };
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    int hi = core::hex_digit_value(hex[2 * i]), lo = core::hex_digit_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0)
       return core::make_error(core::Errc::bad_data, "key has a non-hex digit");
     key[i] = static_cast<unsigned char>(hi << 4 | lo);

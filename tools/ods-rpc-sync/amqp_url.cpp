@@ -1,6 +1,7 @@
 // AMQP URL and credentials-file parsing (RabbitMQ's URI spec, the parts librabbitmq uses).
 #include "amqp_url.hpp"
 
+#include "core/hex.hpp"
 #include "store/atomic_file.hpp"
 
 #include <cctype>
@@ -16,18 +17,6 @@ bad_url(std::string what)
   return core::make_error(core::Errc::config, "AMQP URL: " + std::move(what));
 }
 
-int
-hex_digit(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes %XX escapes; false on a malformed one.
 bool
 percent_decode(std::string_view in, std::string& out)
@@ -40,7 +29,7 @@ percent_decode(std::string_view in, std::string& out)
     }
     if (i + 2 >= in.size())
       return false;
-    int hi = hex_digit(in[i + 1]), lo = hex_digit(in[i + 2]);
+    int hi = core::hex_digit_value(in[i + 1]), lo = core::hex_digit_value(in[i + 2]);
     if (hi < 0 || lo < 0)
       return false;
     out += static_cast<char>(hi * 16 + lo);
