@@ -29,8 +29,10 @@ def binary(name):
 class Daemon:
     """A running daemon; its stderr goes to a file so that a chatty daemon never blocks."""
 
+    ready_pattern = r"listening (\S+)$"  # the line that says it is ready; its group, the address
+
     def __init__(self, name, args, workdir, env=None, ready=True, timeout=30, preexec_fn=None,
-                 ready_pattern=r"listening (\S+)$"):
+                 ready_pattern=None):
         self.name = name
         self.args = [binary(name)] + list(args)
         self.workdir = workdir
@@ -40,7 +42,8 @@ class Daemon:
                                      stderr=self.stderr_file, env=env, preexec_fn=preexec_fn)
         self.address = None
         self.stdout_lines = []
-        self.ready_pattern = ready_pattern
+        if ready_pattern:
+            self.ready_pattern = ready_pattern
         if ready:
             self.address = self.wait_listening(timeout)
 
