@@ -167,21 +167,4 @@ list_flags(const std::string& dir)
   return out;
 }
 
-core::Result<std::vector<std::pair<std::string, FlagFile>>>
-scan_flags(const std::string& dir)
-{
-  auto names = list_flags(dir);
-  if (!names)
-    return names.take_error();
-  std::vector<std::pair<std::string, FlagFile>> out;
-  for (std::string& name : *names) {
-    auto flag = read_flag(dir, name);
-    if (!flag)
-      return flag.take_error();
-    if (*flag)
-      out.emplace_back(std::move(name), std::move(**flag));
-  }
-  return out;
-}
-
 } // namespace shoal::odsrpcsync

@@ -55,8 +55,4 @@ core::Status set_flag_mtime(const std::string& dir, std::string_view name, std::
 // The names of dir's files that are flags (sorted); temporary and other files are skipped.
 core::Result<std::vector<std::string>> list_flags(const std::string& dir);
 
-// Every flag of dir, by name: files with valid flag names only (temporary and other files are
-// skipped); a file with an illegal value is an error naming it.
-core::Result<std::vector<std::pair<std::string, FlagFile>>> scan_flags(const std::string& dir);
-
 } // namespace shoal::odsrpcsync

@@ -100,20 +100,6 @@ StateDb::get(std::string_view name)
   return std::optional<Version>(version_of(s, 0));
 }
 
-core::Result<StateDb::Decision>
-StateDb::decide(const Update& u)
-{
-  auto known = get(u.name);
-  if (!known)
-    return known.take_error();
-  if (!*known)
-    return Decision::apply;
-  const Version& v = **known;
-  if (v.ts_ns == u.ts_ns && v.origin == u.origin)
-    return Decision::same;
-  return newer(u.ts_ns, u.origin, v.ts_ns, v.origin) ? Decision::apply : Decision::stale;
-}
-
 core::Status
 StateDb::record(const Update& u, std::uint64_t pending)
 {

@@ -49,15 +49,27 @@ struct FlagVersion {
 // Every flag known, by name.
 using FlagMap = std::map<std::string, FlagVersion, std::less<>>;
 
+enum class Decision {
+  apply, // newer than anything known (or the flag is unknown)
+  stale, // older than what is known: drop it
+  same,  // exactly what is known: a duplicate, or this node's own change coming back
+};
+
+// What to do with update u, given what is known of its flag (null: nothing).
+inline Decision
+decide(const FlagVersion* known, const Update& u)
+{
+  if (!known)
+    return Decision::apply;
+  if (known->ts_ns == u.ts_ns && known->origin == u.origin)
+    return Decision::same;
+  return newer(u.ts_ns, u.origin, known->ts_ns, known->origin) ? Decision::apply : Decision::stale;
+}
+
 class StateDb
 {
 public:
   using Version = FlagVersion;
-  enum class Decision {
-    apply, // newer than anything known (or the flag is unknown)
-    stale, // older than what is known: drop it
-    same,  // exactly what is known: a duplicate, or this node's own change coming back
-  };
 
   // Opens (creating) the database at path.
   static core::Result<std::unique_ptr<StateDb>> open(const std::string& path);
@@ -66,8 +78,6 @@ public:
   StateDb& operator=(const StateDb&) = delete;
 
   core::Result<std::optional<Version>> get(std::string_view name);
-  // Compares u with what is known of its flag.
-  core::Result<Decision> decide(const Update& u);
   // Records u as the flag's version (durably), pending (see above) when pending > 0.
   core::Status record(const Update& u, std::uint64_t pending = 0);
   // Records every update in one transaction (durably): a batch costs one sync. pending[i]

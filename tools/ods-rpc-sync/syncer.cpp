@@ -208,20 +208,16 @@ Syncer::decide(Incoming in)
 {
   const Update& u = in.update;
   auto it = m_flags.find(u.name);
-  std::optional<FlagVersion> before;
-  if (it != m_flags.end()) {
-    if (it->second.ts_ns == u.ts_ns && it->second.origin == u.origin) {
-      ++m_stats.duplicates; // our own coming back, or a repeat
-      m_transport->ack(in.tag);
-      return;
-    }
-    if (!newer(u.ts_ns, u.origin, it->second.ts_ns, it->second.origin)) {
-      ++m_stats.stale;
-      m_transport->ack(in.tag);
-      return;
-    }
-    before = it->second;
+  const FlagVersion* known = it == m_flags.end() ? nullptr : &it->second;
+  Decision d = odsrpcsync::decide(known, u);
+  if (d != Decision::apply) {
+    ++(d == Decision::same ? m_stats.duplicates : m_stats.stale); // same: our own coming back
+    m_transport->ack(in.tag);
+    return;
   }
+  std::optional<FlagVersion> before;
+  if (known)
+    before = *known;
   m_flags[u.name] = version_of(u);
   ++m_writing[u.name];
   queue_item({std::move(in.update), true, in.tag, in.arrived_ms, std::move(before), false});
