@@ -201,3 +201,46 @@ TEST_CASE("flag files follow ods-rpc's encoding and keep the change's time", "[o
   CHECK_FALSE(read_flag(dir.path(), "z.example.signed")->has_value());
   CHECK_FALSE(write_flag(dir.file("missing"), "z.example.signed", "1", ts).ok());
 }
+
+TEST_CASE("flag writes reuse the spare file only when it is safe to", "[ods_rpc_sync]")
+{
+  namespace fs = std::filesystem;
+  TempDir dir;
+  std::uint64_t ts = 1732280000000000000ULL;
+  auto content = [&](const std::string& name) {
+    std::ifstream in(dir.file(name), std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "a much longer first value", ts).ok());
+  CHECK_FALSE(fs::exists(dir.file(std::string(spare_name)))); // a new flag takes the spare
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "short", ts + 1).ok());
+  CHECK(content("z.example.signed") == "short\n"); // no tail of the longer old value
+  CHECK(content(std::string(spare_name)) == "a much longer first value\n");
+  REQUIRE(write_flag(dir.path(), "z.example.other", "", ts + 2).ok());
+  CHECK(content("z.example.other").empty());
+  CHECK(*list_flags(dir.path()) == std::vector<std::string>{"z.example.other", "z.example.signed"});
+
+  // A flag hard-linked elsewhere: its old inode is not written into when it becomes the spare.
+  fs::create_hard_link(dir.file("z.example.signed"), dir.file("keep"));
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "second", ts + 3).ok());
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "third", ts + 4).ok());
+  CHECK(content("keep") == "short\n");
+  CHECK(content("z.example.signed") == "third\n");
+
+  // A spare that is a symlink is replaced, not followed.
+  fs::remove(dir.file(std::string(spare_name)));
+  fs::create_symlink(dir.file("keep"), dir.file(std::string(spare_name)));
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "fourth", ts + 5).ok());
+  CHECK(content("keep") == "short\n");
+  CHECK(content("z.example.signed") == "fourth\n");
+
+  // Permission bits: every flag written gets those of a new file, whatever the spare had.
+  auto mode = [&](const std::string& name) { return fs::status(dir.file(name)).permissions(); };
+  auto fresh = mode("z.example.other");
+  fs::permissions(dir.file("z.example.signed"), fs::perms::owner_read | fs::perms::owner_write);
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "fifth", ts + 6).ok()); // 0600 -> spare
+  REQUIRE(write_flag(dir.path(), "z.example.other", "x", ts + 7).ok());
+  CHECK(mode("z.example.other") == fresh);
+  CHECK(mode("z.example.signed") == fresh);
+  CHECK(read_flag(dir.path(), "z.example.other")->value() == FlagFile{"x", ts + 7});
+}

@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace shoal::odsrpcsync {
 
@@ -29,6 +31,63 @@ mtime_of(const struct stat& st)
 {
   return static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000u +
          static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
+}
+
+// The permission bits of a file this process creates with mode 0644 (as a new flag gets).
+mode_t
+fresh_mode()
+{
+  // umask(2) cannot read the mask without setting it (a race with the other threads' creates);
+  // Linux shows it in /proc/self/status.
+  static const mode_t mode = [] {
+    std::ifstream status("/proc/self/status");
+    mode_t mask = 022;
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("Umask:", 0) == 0)
+        mask = static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+    return static_cast<mode_t>(0644 & ~mask);
+  }();
+  return mode;
+}
+
+// Opens the spare for writing, as a new file when the one there cannot be reused: one that
+// is not a plain file of ours with a single link (writing into a hard-linked flag's old inode
+// would change the other name too).
+core::Result<store::Fd>
+open_spare(const std::string& path)
+{
+  {
+    auto fd = store::open_file(path, O_WRONLY | O_CREAT | O_NOFOLLOW);
+    struct stat st {
+    };
+    if (fd && ::fstat(fd->get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+        st.st_uid == ::geteuid()) {
+      if ((st.st_mode & 07777) != fresh_mode() && ::fchmod(fd->get(), fresh_mode()) != 0)
+        return core::sys_error("chmod " + path, errno);
+      return fd;
+    }
+  }
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return core::sys_error("unlink " + path, errno);
+  return store::open_file(path, O_WRONLY | O_CREAT | O_EXCL);
+}
+
+// Gives the spare the new content and mtime (its data synced when sync is set).
+core::Status
+fill_spare(const std::string& path, std::string_view value, std::uint64_t mtime_ns, bool sync)
+{
+  std::string contents = value.empty() ? std::string() : std::string(value) + "\n";
+  auto fd = open_spare(path);
+  if (!fd)
+    return fd.take_error();
+  SHOAL_TRY(store::write_at(fd->get(), contents, 0, path));
+  SHOAL_TRY(store::truncate_file(fd->get(), contents.size(), path));
+  if (sync)
+    SHOAL_TRY(store::sync_data(fd->get(), path));
+  timespec times[2] = {to_timespec(mtime_ns), to_timespec(mtime_ns)};
+  if (::futimens(fd->get(), times) != 0)
+    return core::sys_error("futimens " + path, errno);
+  return {};
 }
 
 } // namespace
@@ -61,32 +120,6 @@ read_flag(const std::string& dir, std::string_view name)
   return std::optional<FlagFile>(std::move(f));
 }
 
-core::Result<std::string>
-stage_flag(const std::string& dir,
-           std::string_view name,
-           std::string_view value,
-           std::uint64_t mtime_ns,
-           bool sync)
-{
-  std::string temp = dir + "/." + std::string(name) + ".ods-rpc-sync"; // hidden: not a flag
-  std::string contents = value.empty() ? std::string() : std::string(value) + "\n";
-  auto fd = store::open_file(temp, O_WRONLY | O_CREAT | O_TRUNC);
-  if (!fd)
-    return fd.take_error();
-  core::Status status = store::write_at(fd->get(), contents, 0, temp);
-  if (status && sync)
-    status = store::sync_data(fd->get(), temp);
-  timespec times[2] = {to_timespec(mtime_ns), to_timespec(mtime_ns)};
-  if (status && ::futimens(fd->get(), times) != 0)
-    status = core::sys_error("futimens " + temp, errno);
-  fd->reset();
-  if (!status) {
-    ::unlink(temp.c_str());
-    return status.error();
-  }
-  return temp;
-}
-
 core::Status
 sync_filesystem(const std::string& dir)
 {
@@ -98,43 +131,36 @@ sync_filesystem(const std::string& dir)
   return {};
 }
 
-// Over an existing flag, the temporary file is exchanged with it (renameat2 RENAME_EXCHANGE,
-// atomic like a rename) and the old content unlinked: a plain rename over an existing file
-// makes ext4 (auto_da_alloc) write the new file's data out at once, ~0.7 ms a flag, which
-// batches of thousands cannot afford - their durability comes from the sync pass instead.
-core::Status
-commit_flag(const std::string& dir, const std::string& temp, std::string_view name)
-{
-  std::string path = dir + "/" + std::string(name);
-  if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
-    ::unlink(temp.c_str()); // now the old content
-    return {};
-  }
-  if ((errno == ENOENT || errno == EINVAL || errno == ENOSYS) &&
-      ::rename(temp.c_str(), path.c_str()) == 0)
-    return {}; // no flag there yet (or no exchange on this filesystem): a plain rename
-  int err = errno;
-  ::unlink(temp.c_str());
-  return core::sys_error("rename " + temp, err);
-}
-
 core::Status
 write_flag(const std::string& dir,
            std::string_view name,
            std::string_view value,
            std::uint64_t mtime_ns,
-           bool sync_dir)
+           bool sync)
 {
-  auto temp = stage_flag(dir, name, value, mtime_ns, true);
-  if (!temp)
-    return temp.take_error();
-  SHOAL_TRY(commit_flag(dir, *temp, name));
-  return sync_dir ? store::fsync_dir(dir) : core::Status{};
+  if (!valid_flag_name(name)) // never a path out of dir, whatever a caller let through
+    return core::make_error(core::Errc::bad_data, "not a flag name: " + std::string(name));
+  std::string spare = dir + "/" + std::string(spare_name);
+  SHOAL_TRY(fill_spare(spare, value, mtime_ns, sync));
+  std::string path = dir + "/" + std::string(name);
+  // Over an existing flag the spare is exchanged with it (atomic like a rename): the old
+  // content becomes the next spare. A plain rename over a file would also make ext4
+  // (auto_da_alloc) write the new data out at once, ~0.7 ms a flag.
+  if (::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS)
+      return core::sys_error("rename " + spare, errno);
+    // No flag there yet (or no exchange on this filesystem): a rename; the spare is used up.
+    if (::rename(spare.c_str(), path.c_str()) != 0)
+      return core::sys_error("rename " + spare, errno);
+  }
+  return sync ? store::fsync_dir(dir) : core::Status{};
 }
 
 core::Status
 remove_flag(const std::string& dir, std::string_view name, bool sync_dir)
 {
+  if (!valid_flag_name(name))
+    return core::make_error(core::Errc::bad_data, "not a flag name: " + std::string(name));
   std::string path = dir + "/" + std::string(name);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return core::sys_error("unlink " + path, errno);

@@ -1,8 +1,8 @@
 // The ods-rpc flag directory as ods-rpc itself reads it (specs/audius-ods.md §B.3): a flag
 // file absent is false, empty is true, "<value>\n" is a string; anything else is an illegal
-// value. Writes are atomic (a hidden temporary file, fsynced, given the change's time as mtime,
-// renamed, the directory fsynced), so that ods-rpc never reads half a flag and a restart after
-// a crash finds each flag as it was before or after the change.
+// value. Writes are atomic (a hidden file, given the change's time as mtime, put in place by
+// an atomic exchange), so that ods-rpc never reads half a flag; with the redo log of persist.hpp
+// a restart after a crash finds each flag as it was before or after the change.
 #pragma once
 
 #include "core/result.hpp"
@@ -26,25 +26,22 @@ struct FlagFile {
 // The flag dir/name; nullopt when the file does not exist. Errc::bad_data for an illegal value.
 core::Result<std::optional<FlagFile>> read_flag(const std::string& dir, std::string_view name);
 
-// Sets dir/name to value (empty: true) with mtime mtime_ns, atomically; durably once the
-// directory is synced (sync_dir: here; else the caller syncs it once for a batch).
+// Sets dir/name to value (empty: true) with mtime mtime_ns, atomically: the spare is filled
+// and exchanged with the flag, whose old inode becomes the next spare, so that a change
+// neither creates nor deletes a file (on ext4 that is ~150 us a flag, with "discard" more).
+// sync: the data and the directory are synced here; else the caller syncs the filesystem
+// once for many (sync_filesystem, then the directory). One writer per directory at a time.
 core::Status write_flag(const std::string& dir,
                         std::string_view name,
                         std::string_view value,
                         std::uint64_t mtime_ns,
-                        bool sync_dir = true);
+                        bool sync = true);
 
-// The steps of write_flag, for many flags at a time (one sync for all of them): stage_flag
-// writes the hidden temporary file of dir/name with its mtime (synced when sync is set) and
-// returns its path; sync_filesystem makes everything staged durable at once (syncfs);
-// commit_flag renames a staged file into place.
-core::Result<std::string> stage_flag(const std::string& dir,
-                                     std::string_view name,
-                                     std::string_view value,
-                                     std::uint64_t mtime_ns,
-                                     bool sync);
+// The hidden file of dir that write_flag fills and puts in place (not a flag: a dot file).
+inline constexpr std::string_view spare_name = ".ods-rpc-sync.spare";
+
+// Makes everything written in dir's filesystem durable at once (syncfs).
 core::Status sync_filesystem(const std::string& dir);
-core::Status commit_flag(const std::string& dir, const std::string& temp, std::string_view name);
 
 // Clears dir/name (a missing file is not an error); durably once the directory is synced.
 core::Status remove_flag(const std::string& dir, std::string_view name, bool sync_dir = true);

@@ -61,10 +61,7 @@ write_file(const std::string& dir, const Update& u)
 {
   if (u.op == Op::clear)
     return remove_flag(dir, u.name, false);
-  auto temp = stage_flag(dir, u.name, u.value, u.ts_ns, false);
-  if (!temp)
-    return temp.take_error();
-  return commit_flag(dir, *temp, u.name);
+  return write_flag(dir, u.name, u.value, u.ts_ns, false);
 }
 
 // The file could not be written: the record goes back to what was known before.
@@ -139,10 +136,8 @@ recover_pending(const std::string& dir, StateDb& db)
     if (!status)
       return status.error();
   }
-  if (!pending->empty()) {
-    SHOAL_TRY(store::fsync_dir(dir));
-    SHOAL_TRY(db.mark_durable(std::numeric_limits<std::int64_t>::max()));
-  }
+  if (!pending->empty())
+    SHOAL_TRY(sync_pass(dir, db, std::numeric_limits<std::int64_t>::max()));
   return pending->size();
 }
 
