@@ -72,7 +72,7 @@ public:
     std::string_view verb = line.substr(0, sp);
     std::string arg(sp == std::string_view::npos ? "" : line.substr(sp + 1));
     if (verb == "publish")
-      m_transport.publish(arg);
+      m_transport.publish(arg, false);
     else if (verb == "publish-many")
       publish_many(arg);
     else if (verb == "ack")
@@ -104,7 +104,7 @@ private:
     unsigned long n = std::stoul(arg.substr(0, sp));
     std::string prefix = sp == std::string::npos ? "m" : arg.substr(sp + 1);
     for (unsigned long i = 0; i < n; ++i)
-      m_transport.publish(prefix + "-" + std::to_string(i));
+      m_transport.publish(prefix + "-" + std::to_string(i), false);
   }
 
   net::Loop& m_loop;

@@ -88,6 +88,28 @@ class AmqpSyncTest(SyncTestBase, DaemonTestCase):
             self.wait_counter(i, "transport/dead_lettered", lambda v: v == 2, "== 2")
             self.nodes[i].stop()
 
+    def test_a_message_of_several_updates_is_applied_and_acknowledged_whole(self):
+        """Under load a node sends many update lines in one message: each is applied, and the
+        message is acknowledged once all are; one bad line dead-letters the message whole."""
+        self.start_sync(0)
+        self.wait_connected([0])
+        now = time.time_ns()
+        self.transport.inject(f"ods-rpc-sync/1 far {now} SET z5.example.signed v1\n"
+                              f"ods-rpc-sync/1 far {now + 1} SET z6.example.signing \n"
+                              f"ods-rpc-sync/1 far {now + 2} SET z5.example.signed v2\n")
+        self.transport.inject(f"ods-rpc-sync/1 far {now + 3} SET z7.example.signed x\n"
+                              "garbage\n")
+        queue, dead = f"ods-rpc.{self.node_id(0)}", f"ods-rpc.dead.{self.node_id(0)}"
+        wait_for(lambda: self.mq.message_count(dead) == 1, timeout=20, what=f"1 message in {dead}")
+        self.wait_counter(0, "applied", lambda v: v == 3, "== 3")
+        self.wait_counter(0, "refused", lambda v: v == 1, "== 1")
+        flags = snapshot(self.flag_dir(0))
+        self.assertEqual({k: v[0] for k, v in flags.items()},
+                         {"z5.example.signed": b"v2\n", "z6.example.signing": b""})
+        self.assertEqual(flags["z5.example.signed"][1], now + 2)
+        self.nodes[0].stop()  # a message not acknowledged would be back in the queue now
+        self.assertEqual(self.mq.message_count(queue), 0)
+
 
 if __name__ == "__main__":
     main()

@@ -95,6 +95,25 @@ TEST_CASE("bad updates are refused with a reason", "[ods_rpc_sync]")
   CHECK_FALSE(parse_update(big).ok());
 }
 
+TEST_CASE("a message of several update lines is read whole or refused whole", "[ods_rpc_sync]")
+{
+  Update a = make("a", 1, Op::set, "z.example.signed", "x");
+  Update b = make("b", 2, Op::clear, "z.example.chained");
+  Update c = make("c", 3, Op::set, "y.example.signing");
+  auto all = parse_updates(encode_update(a) + encode_update(b) + encode_update(c));
+  REQUIRE(all.ok());
+  CHECK(*all == std::vector<Update>{a, b, c});
+  std::string last_unterminated = encode_update(a) + encode_update(b);
+  last_unterminated.pop_back();
+  CHECK(parse_updates(last_unterminated)->size() == 2);
+
+  auto bad = parse_updates(encode_update(a) + "garbage\n" + encode_update(c));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("line 2: ") != std::string::npos);
+  CHECK_FALSE(parse_updates(encode_update(a) + "\n").ok()); // an empty line is not an update
+  CHECK_FALSE(parse_updates("").ok());
+}
+
 TEST_CASE("the original's cluster text is read and written", "[ods_rpc_sync]")
 {
   auto set = parse_legacy("1732280000 SET example.com.signed 1732279000\n", "peer");

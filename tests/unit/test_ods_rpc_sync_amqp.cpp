@@ -255,54 +255,87 @@ TEST_CASE("OutgoingBuffer keeps messages until the broker confirms them", "[ods_
   OutgoingBuffer b(100);
   for (int i = 0; i < 5; ++i)
     CHECK(b.push(msg(static_cast<std::size_t>(i))) == 0);
-  CHECK((b.size() == 5 && b.unsent() == 5));
+  CHECK((b.size() == 5 && b.unsent() == 5 && b.in_flight() == 0));
   for (std::uint64_t seq = 1; seq <= 4; ++seq) {
-    REQUIRE(b.next_unsent() != nullptr);
-    CHECK(*b.next_unsent() == msg(seq - 1));
-    auto s = b.mark_sent();
-    CHECK((s.seq == seq && !s.again));
+    auto m = b.take(1 << 16);
+    REQUIRE(m);
+    CHECK((m->body == msg(seq - 1) && m->seq == seq && m->count == 1 && m->again == 0));
   }
-  CHECK(b.unsent() == 1);
+  CHECK((b.unsent() == 1 && b.in_flight() == 4));
 
   SECTION("single confirms, in any order")
   {
     CHECK(b.confirm(2, false) == 1);
-    CHECK(b.size() == 5); // m0 still unconfirmed holds the front
+    CHECK((b.size() == 5 && b.in_flight() == 3)); // m0 still unconfirmed holds the front
     CHECK(b.confirm(2, false) == 0);
+    CHECK(b.in_flight() == 3);
     CHECK(b.confirm(1, false) == 1);
     CHECK(b.size() == 3);            // m0 and m1 leave
     CHECK(b.confirm(9, false) == 0); // never published on this channel
     CHECK(b.confirm(4, false) == 1);
-    CHECK(b.size() == 3); // m2 holds the front
+    CHECK((b.size() == 3 && b.in_flight() == 1)); // m2 holds the front
     CHECK(b.confirm(3, false) == 1);
-    CHECK((b.size() == 1 && b.unsent() == 1 && *b.next_unsent() == "m4"));
+    CHECK((b.size() == 1 && b.unsent() == 1 && b.in_flight() == 0));
+    CHECK(b.take(1 << 16)->body == "m4");
   }
   SECTION("multiple confirms everything up to the number")
   {
     CHECK(b.confirm(2, false) == 1);
     CHECK(b.confirm(3, true) == 2); // 1 and 3 (2 was already)
-    CHECK(b.size() == 2);
+    CHECK((b.size() == 2 && b.in_flight() == 1));
     CHECK(b.confirm(100, true) == 1); // clamps to what was published: 4
-    CHECK((b.size() == 1 && b.unsent() == 1));
+    CHECK((b.size() == 1 && b.unsent() == 1 && b.in_flight() == 0));
   }
   SECTION("a new channel republishes the unconfirmed in order, numbered from 1")
   {
     CHECK(b.confirm(2, false) == 1);
     b.restart();
-    CHECK((b.size() == 4 && b.unsent() == 4)); // m1 was confirmed: it is not sent again
+    CHECK((b.size() == 4 && b.unsent() == 4 && b.in_flight() == 0)); // m1 is not sent again
     std::vector<std::string> order;
-    std::vector<bool> again;
-    while (b.next_unsent() != nullptr) {
-      order.push_back(*b.next_unsent());
-      auto s = b.mark_sent();
-      CHECK(s.seq == order.size());
-      again.push_back(s.again);
+    std::vector<std::size_t> again;
+    while (auto m = b.take(1 << 16)) {
+      order.push_back(m->body);
+      CHECK(m->seq == order.size());
+      again.push_back(m->again);
     }
     CHECK(order == std::vector<std::string>{"m0", "m2", "m3", "m4"});
-    CHECK(again == std::vector<bool>{true, true, true, false});
+    CHECK(again == std::vector<std::size_t>{1, 1, 1, 0});
     CHECK(b.confirm(4, true) == 4);
-    CHECK(b.empty());
+    CHECK((b.empty() && b.in_flight() == 0));
   }
+}
+
+TEST_CASE("OutgoingBuffer joins consecutive joinable lines into one message", "[ods_rpc_sync]")
+{
+  OutgoingBuffer b(100);
+  b.push("a1\n", true);
+  b.push("a2\n", true);
+  b.push("a3\n", true);
+  b.push("summary", false); // never joined
+  b.push("b1\n", true);
+  b.push("b2\n", true);
+  b.push("b3-is-longer\n", true);
+  auto m1 = b.take(1 << 16);
+  REQUIRE(m1);
+  CHECK((m1->body == "a1\na2\na3\n" && m1->count == 3 && m1->seq == 1));
+  auto m2 = b.take(1 << 16);
+  CHECK((m2->body == "summary" && m2->count == 1 && m2->seq == 2));
+  auto m3 = b.take(6); // at most 6 bytes: two lines fit, the third waits
+  CHECK((m3->body == "b1\nb2\n" && m3->count == 2 && m3->seq == 3));
+  auto m4 = b.take(6); // a line longer than the limit still goes, alone
+  CHECK((m4->body == "b3-is-longer\n" && m4->count == 1 && m4->seq == 4));
+  CHECK((!b.take(1 << 16) && b.in_flight() == 4));
+
+  CHECK(b.confirm(3, false) == 2); // a message's lines are confirmed together
+  CHECK(b.confirm(1, false) == 3);
+  CHECK((b.size() == 4 && b.in_flight() == 2)); // "summary" (2) holds the front
+
+  b.restart(); // unconfirmed lines are joined again as they come, counted as republished
+  b.push("c1\n", true);
+  auto r1 = b.take(1 << 16);
+  CHECK((r1->body == "summary" && r1->again == 1));
+  auto r2 = b.take(1 << 16);
+  CHECK((r2->body == "b3-is-longer\nc1\n" && r2->count == 2 && r2->again == 1));
 }
 
 TEST_CASE("OutgoingBuffer drops the oldest message when full", "[ods_rpc_sync]")
@@ -311,19 +344,20 @@ TEST_CASE("OutgoingBuffer drops the oldest message when full", "[ods_rpc_sync]")
   b.push("a");
   b.push("b");
   b.push("c");
-  b.mark_sent();           // a = 1
-  b.mark_sent();           // b = 2
-  CHECK(b.push("d") == 1); // a falls out
-  CHECK((b.size() == 3 && b.unsent() == 2));
-  CHECK(b.confirm(1, false) == 0); // a's confirm comes too late to count
+  CHECK(b.take(1 << 16)->seq == 1); // a
+  CHECK(b.take(1 << 16)->seq == 2); // b
+  CHECK(b.push("d") == 1);          // a falls out
+  CHECK((b.size() == 3 && b.unsent() == 2 && b.in_flight() == 2));
+  CHECK(b.confirm(1, false) == 0); // a's confirm comes too late to count a body ...
+  CHECK(b.in_flight() == 1);       // ... but its message is no longer in flight
   CHECK(b.confirm(2, false) == 1);
-  CHECK((b.size() == 2 && *b.next_unsent() == "c"));
+  CHECK((b.size() == 2 && b.unsent() == 2));
   CHECK(b.push("e") == 0);
   CHECK(b.push("f") == 1); // c falls out, unsent
-  CHECK(*b.next_unsent() == "d");
-  CHECK(b.mark_sent().seq == 3);
+  auto d = b.take(1 << 16);
+  CHECK((d->body == "d" && d->seq == 3));
   CHECK(b.confirm(3, true) == 1);
-  CHECK((b.size() == 2 && *b.next_unsent() == "e"));
+  CHECK((b.size() == 2 && b.take(1 << 16)->body == "e"));
 }
 
 TEST_CASE("back-off doubles from 100 ms to 30 s and starts over", "[ods_rpc_sync]")
@@ -362,9 +396,9 @@ TEST_CASE("AmqpTransport without a broker retries, buffers and stops at once", "
   CHECK(t.describe().ends_with(":" + o.url.substr(o.url.rfind(':') + 1)));
   CountingHandler h;
   t.start(h);
-  t.publish("one");
-  t.publish("two");
-  t.publish("three"); // "one" falls out
+  t.publish("one", false);
+  t.publish("two", false);
+  t.publish("three", false); // "one" falls out
   shoal::net::Timer done(loop);
   done.start(450, 0, [&] { loop.stop(); }); // attempts at 0, 100 and 300 ms
   loop.run();
@@ -376,7 +410,7 @@ TEST_CASE("AmqpTransport without a broker retries, buffers and stops at once", "
   auto before = std::chrono::steady_clock::now();
   t.stop();
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(1));
-  t.publish("after"); // counted, never sent
+  t.publish("after", false); // counted, never sent
   CHECK(t.stats().dropped == 2);
   CHECK((h.messages == 0 && h.connects == 0 && h.disconnects == 0));
 }

@@ -46,7 +46,7 @@ AmqpTransport::start(Handler& handler)
 }
 
 void
-AmqpTransport::publish(std::string body)
+AmqpTransport::publish(std::string body, bool joinable)
 {
   {
     std::lock_guard lock(m_shared->mutex);
@@ -54,7 +54,7 @@ AmqpTransport::publish(std::string body)
     if (m_stopped)
       ++m_shared->stats.dropped;
     else
-      m_shared->stats.dropped += m_shared->outgoing.push(std::move(body));
+      m_shared->stats.dropped += m_shared->outgoing.push(std::move(body), joinable);
   }
   m_shared->wakeup.signal();
 }

@@ -31,7 +31,7 @@ public:
   AmqpTransport& operator=(const AmqpTransport&) = delete;
 
   void start(Handler& handler) override;
-  void publish(std::string body) override;
+  void publish(std::string body, bool joinable) override;
   void ack(std::uint64_t tag) override;
   void reject(std::uint64_t tag) override;
   // Gives unconfirmed publishes up to 2 s to be confirmed, closes the connection and joins

@@ -217,14 +217,22 @@ QueueTransport::on_value(std::string_view value)
 // --- Sending ---
 
 void
-QueueTransport::publish(std::string body)
+QueueTransport::publish(std::string body, bool joinable)
 {
   ++m_stats.published;
+  if (joinable && !m_out.empty()) { // waiting for a push slot or a queuenode: one push for all
+    Outgoing& last = m_out.back();
+    if (last.joinable && !last.sent && last.body.size() + body.size() <= max_joined_bytes) {
+      last.body += body;
+      ++last.count;
+      return;
+    }
+  }
   if (m_out.size() >= m_opts.max_buffered && !drop_oldest()) {
     ++m_stats.dropped; // every buffered message is in flight: the new one has no room
     return;
   }
-  m_out.push_back(Outgoing{m_next_seq++, std::move(body)});
+  m_out.push_back(Outgoing{m_next_seq++, std::move(body), joinable});
   pump();
 }
 
@@ -235,8 +243,10 @@ QueueTransport::drop_oldest()
       std::find_if(m_out.begin(), m_out.end(), [](const Outgoing& o) { return !o.in_flight; });
   if (oldest == m_out.end())
     return false;
+  std::uint64_t before = m_stats.dropped;
+  m_stats.dropped += oldest->count;
   m_out.erase(oldest);
-  if (++m_stats.dropped % 1000 == 1)
+  if (before / 1000 != m_stats.dropped / 1000 || before == 0)
     core::log_warn("outgoing buffer full ({} messages): dropped {} so far; the summary exchange "
                    "repairs them",
                    m_opts.max_buffered, m_stats.dropped);
@@ -286,7 +296,7 @@ QueueTransport::push(Outgoing& out, std::size_t node)
   out.in_flight = true;
   ++m_in_flight;
   if (out.sent)
-    ++m_stats.republished;
+    m_stats.republished += out.count;
   out.sent = true;
   m_queue->node(node).push(
       m_opts.channel, out.body,
@@ -303,13 +313,13 @@ QueueTransport::on_pushed(std::uint64_t seq, std::size_t node, const client::Rep
     return pump();
   Node& n = m_nodes[node];
   if (reply) {
-    ++m_stats.confirmed;
+    m_stats.confirmed += out->count;
     n.push_backoff = {};
     m_out.erase(out);
   } else if (refused_for_good(reply.status())) {
     core::log_error("queuenode {} refused a message for good: {}", m_opts.nodes[node].str(),
                     reply.error().message);
-    ++m_stats.dropped;
+    m_stats.dropped += out->count;
     m_out.erase(out);
   } else {
     out->in_flight = false; // pushed again, before the messages after it

@@ -69,7 +69,7 @@ public:
   QueueTransport& operator=(const QueueTransport&) = delete;
 
   void start(Handler& handler) override;
-  void publish(std::string body) override;
+  void publish(std::string body, bool joinable) override;
   // No-ops but for counting: the queuenode forgot the message when it sent it.
   void ack(std::uint64_t tag) override;
   void reject(std::uint64_t tag) override;
@@ -105,6 +105,8 @@ private:
   struct Outgoing {
     std::uint64_t seq;
     std::string body;
+    bool joinable = false;  // lines that the next joinable publish may join (see publish)
+    std::size_t count = 1;  // messages published in body
     bool in_flight = false; // pushed, not answered yet
     bool sent = false;      // pushed at least once
   };

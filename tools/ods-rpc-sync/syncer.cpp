@@ -145,7 +145,7 @@ Syncer::publish_local(const Update& u)
   core::log_debug("local {} {} {} {} {}", u.op == Op::set ? "SET" : "CLEAR", u.name, u.ts_ns,
                   u.origin, core::escape(u.value));
   m_flags[u.name] = version_of(u);
-  m_transport->publish(encode(u));
+  m_transport->publish(encode(u), !m_opts.legacy_text);
   queue_item({u, false, 0, 0, std::nullopt, false});
 }
 
@@ -161,10 +161,34 @@ Syncer::on_message(std::string_view body, std::uint64_t tag)
     return refuse(tag, part.error().message, body);
   }
   bool ours = body.substr(0, wire_magic.size()) == wire_magic;
-  auto u = ours || !m_opts.legacy_text ? parse_update(body) : parse_legacy(body, "legacy");
-  if (!u)
-    return refuse(tag, u.error().message, body);
-  on_update(std::move(*u), tag);
+  if (!ours && m_opts.legacy_text) {
+    auto u = parse_legacy(body, "legacy");
+    if (!u)
+      return refuse(tag, u.error().message, body);
+    return on_update(std::move(*u), tag);
+  }
+  // A message with a bad line is refused whole (dead-lettered whole): shoal nodes never send
+  // one, so it is not theirs to apply in part.
+  auto updates = parse_updates(body);
+  if (!updates)
+    return refuse(tag, updates.error().message, body);
+  if (tag != 0 && updates->size() > 1)
+    m_parts_left[tag] = updates->size();
+  for (Update& u : *updates)
+    on_update(std::move(u), tag);
+}
+
+// One update of message tag is applied, or needs nothing: the message is acknowledged once
+// every update of it is.
+void
+Syncer::done_with(std::uint64_t tag)
+{
+  if (auto it = m_parts_left.find(tag); it != m_parts_left.end()) {
+    if (--it->second > 0)
+      return;
+    m_parts_left.erase(it);
+  }
+  m_transport->ack(tag);
 }
 
 void
@@ -212,7 +236,7 @@ Syncer::decide(Incoming in)
   Decision d = odsrpcsync::decide(known, u);
   if (d != Decision::apply) {
     ++(d == Decision::same ? m_stats.duplicates : m_stats.stale); // same: our own coming back
-    m_transport->ack(in.tag);
+    done_with(in.tag);
     return;
   }
   std::optional<FlagVersion> before;
@@ -241,7 +265,7 @@ Syncer::answer_summary(const SummaryPart& summary)
 {
   SummaryDiff diff = compare_summary(m_flags, summary.entries);
   for (const std::string& name : diff.to_send) {
-    m_transport->publish(encode(update_of(name, m_flags.find(name)->second)));
+    m_transport->publish(encode(update_of(name, m_flags.find(name)->second)), !m_opts.legacy_text);
     ++m_stats.repairs_sent;
   }
   if (summary.want_reply && diff.peer_ahead)
@@ -351,7 +375,7 @@ Syncer::applied(const PersistItem& item)
   peer.last_ts_ns = u.ts_ns;
   peer.last_applied_ns = now_ns;
   peer.lag_ms = now_ns > u.ts_ns ? (now_ns - u.ts_ns) / 1'000'000 : 0;
-  m_transport->ack(item.tag);
+  done_with(item.tag);
 }
 
 void
@@ -361,7 +385,7 @@ Syncer::failed(const PersistItem& item)
   restore(item.update, item.before);
   m_summary_timer.start(repair_delay_ms, m_opts.summary_interval_ms,
                         [this] { send_summary(true); });
-  m_transport->ack(item.tag);
+  done_with(item.tag);
 }
 
 // The flag changed here after the batch's updates of it were decided: go back to what was
@@ -396,7 +420,7 @@ Syncer::send_summary(bool want_reply)
   if (m_opts.legacy_text)
     return; // the original's nodes would take a summary for a bad update
   for (std::string& part : encode_summary(m_opts.node_id, core::unix_ns(), want_reply, m_flags))
-    m_transport->publish(std::move(part));
+    m_transport->publish(std::move(part), false);
   ++m_stats.summaries_sent;
 }
 

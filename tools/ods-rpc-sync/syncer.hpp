@@ -21,6 +21,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace shoal::odsrpcsync {
@@ -65,6 +66,7 @@ private:
   // incoming
   void refuse(std::uint64_t tag, const std::string& why, std::string_view body);
   void on_update(Update u, std::uint64_t tag);
+  void done_with(std::uint64_t tag);
   void on_summary_part(SummaryPart part, std::uint64_t tag);
   void answer_summary(const SummaryPart& summary);
   void release_due();
@@ -102,6 +104,8 @@ private:
   bool m_final_sync = false;                         // the shutdown's sync pass has been started
   std::map<std::string, int, std::less<>> m_writing; // names whose file a batch is writing
   std::set<std::string> m_recheck; // changed while being written: look again after
+  // Messages of several updates: the updates of each not done yet (acknowledged at 0).
+  std::unordered_map<std::uint64_t, std::size_t> m_parts_left;
   std::uint64_t m_summary_seq = 0;
   SyncStats m_stats;
   core::StatsLog m_stats_log;

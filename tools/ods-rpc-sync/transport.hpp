@@ -4,6 +4,7 @@
 // amqp_transport) and queuenode (queue_transport). Everything here runs on the loop thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ struct TransportStats {
   std::uint64_t connect_failures = 0;
 };
 
+// The largest message joinable bodies are joined into (within what a queuenode takes).
+inline constexpr std::size_t max_joined_bytes = 32 * 1024;
+
 class Transport
 {
 public:
@@ -29,8 +33,9 @@ public:
   {
   public:
     virtual ~Handler() = default;
-    // A message from some node (maybe this one). tag names it for ack()/reject(); 0 where the
-    // transport has no acknowledgements (queuenode).
+    // A message from some node (maybe this one): one body as published, or several joinable
+    // ones concatenated (see publish). tag names it for ack()/reject(); 0 where the transport
+    // has no acknowledgements (queuenode).
     virtual void on_message(std::string_view body, std::uint64_t tag) = 0;
     // The transport is (again) connected and receiving: the moment to exchange summaries,
     // since whatever was sent while it was down may be lost.
@@ -47,7 +52,10 @@ public:
   // Sends body to every node. Never fails: a message the transport cannot send now is kept
   // (a bounded buffer) and sent after the reconnection; what falls out of the buffer counts as
   // dropped, and the summary exchange after the reconnection repairs it.
-  virtual void publish(std::string body) = 0;
+  // joinable: body is one line ending in '\n' that may travel in one message with the
+  // joinable bodies published just before or after it (a transport joins them while the
+  // messages before still wait for the other end: fewer, bigger messages under load).
+  virtual void publish(std::string body, bool joinable) = 0;
   // The message tag has been applied and is durable: the transport may forget it.
   virtual void ack(std::uint64_t tag) = 0;
   // The message tag can never be applied (malformed): never deliver it again.

@@ -84,6 +84,22 @@ parse_update(std::string_view line)
   return u;
 }
 
+core::Result<std::vector<Update>>
+parse_updates(std::string_view body)
+{
+  std::vector<Update> out;
+  do {
+    std::size_t end = body.find('\n');
+    std::string_view line = body.substr(0, end);
+    body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
+    auto u = parse_update(line);
+    if (!u)
+      return bad("line " + std::to_string(out.size() + 1) + ": " + u.error().message);
+    out.push_back(std::move(*u));
+  } while (!body.empty());
+  return out;
+}
+
 std::string
 encode_legacy(const Update& u)
 {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shoal::odsrpcsync {
 
@@ -40,6 +41,10 @@ std::string encode_update(const Update& u);
 // Parses one line of shoal's form (with or without its newline); Errc::bad_data saying what
 // is wrong: the version, a field, the node id, the flag name, the value's escaping or size.
 core::Result<Update> parse_update(std::string_view line);
+
+// Parses a message of one or more such lines, each ending in '\n' (the last may lack it): all
+// of them, or the error of the first bad one ("line N: ...").
+core::Result<std::vector<Update>> parse_updates(std::string_view body);
 
 // The original's text for u (seconds, no origin).
 std::string encode_legacy(const Update& u);
