@@ -2,8 +2,10 @@
 queuenode and through RabbitMQ in the same run.
 
 Three ods-rpc-sync nodes on loopback. A writer changes flags on node 0 the way ods-rpc does
-(open, write, close), each change a new value; inotify on the other two directories sees each
-change arrive (the rename of the applied file). Latency = arrival - the moment before the write.
+(open, write, close), each change a new value; a watcher process per other directory sees each
+change arrive through inotify (the rename of the applied file), apart from the writer so that a
+writer running late never delays a sighting. Latency = arrival - the moment before the write,
+both on CLOCK_MONOTONIC.
   paced:  --rate changes/s for --seconds (target: p99 < 20 ms queuenode, < 50 ms RabbitMQ at 1000/s)
   burst:  --burst changes as fast as the writer goes; rate = changes / time until the last one
           arrived on both other nodes (sustained changes/s)
@@ -12,9 +14,9 @@ Environment: KEEP=1 keeps the work directory (the nodes' logs), LOG_LEVEL=debug 
 nodes log every batch they persist with its size and time."""
 
 import argparse
-import collections
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import select
 import shutil
@@ -84,63 +86,85 @@ class Cluster:
             d.stop()
 
 
-def run_load(cluster, count, rate, names, deadline_s=120):
-    """Writes count changes on node 0 (rate per second, 0: flat out); returns the latencies (s)
-    of the arrivals on nodes 1 and 2, and the time from the first write to the last arrival."""
-    watchers = [Inotify(cluster.dirs[1]), Inotify(cluster.dirs[2])]
-    sent = {}  # value -> write time
-    arrived = [dict(), dict()]
-    pending = [collections.defaultdict(collections.deque) for _ in watchers]  # name -> values
-    start = time.monotonic()
-    n = 0
-    deadline = start + deadline_s
-
-    def collect(timeout):
-        r, _, _ = select.select([w.fd for w in watchers], [], [], timeout)
-        now = time.monotonic()
-        for k, w in enumerate(watchers):
-            if w.fd not in r:
-                continue
-            names = w.names()
-            if "" in names:  # the event queue overflowed: look at every flag still awaited
-                names = [n for n in pending[k] if pending[k][n]]
-            for name in names:
-                try:
-                    with open(os.path.join(cluster.dirs[k + 1], name)) as f:
-                        value = f.read().strip()
-                except FileNotFoundError:
-                    continue
-                # A newer value arriving stands for the older ones of the flag it replaced
-                # (a node may apply two changes of a flag in one batch: one rename, one event).
-                queue = pending[k][name]
-                if value in sent and value in queue:
-                    while queue:
-                        older = queue.popleft()
-                        arrived[k][older] = now
-                        if older == value:
-                            break
-
-    while n < count and time.monotonic() < deadline:
-        due = start + n / rate if rate else time.monotonic()
-        wait = due - time.monotonic()
-        if wait > 0:
-            collect(wait)
+def watch(flag_dir, tag, conn):
+    """A watcher process: timestamps (CLOCK_MONOTONIC, shared by every process) the first sight
+    of each value "<tag>-<n>" in flag_dir until the parent sends the values it waits for, then until
+    it has seen them (or its deadline), and sends back {n: time}. Apart from the writer, so that
+    a writer running late never delays a sighting."""
+    w = Inotify(flag_dir)
+    seen, last, deadline = {}, None, None
+    while True:
+        if conn.poll():
+            last, deadline = conn.recv()
+        if last is not None and (last <= seen.keys() or time.monotonic() > deadline):
+            conn.send(seen)
+            return
+        r, _, _ = select.select([w.fd], [], [], 0.05)
+        if not r:
             continue
-        value = f"v{n}"
-        name = names[n % len(names)]
-        sent[value] = time.monotonic()
-        for p in pending:
-            p[name].append(value)
-        with open(os.path.join(cluster.dirs[0], name), "w") as f:
-            f.write(value + "\n")
-        n += 1
-        if not rate:
-            collect(0)
-    while min(len(a) for a in arrived) < len(sent) and time.monotonic() < deadline:
-        collect(0.05)
-    end = max(max(a.values(), default=start) for a in arrived)
-    lat = [a[v] - sent[v] for a in arrived for v in a]
-    missing = 2 * len(sent) - len(lat)
+        now = time.monotonic()
+        names = w.names()
+        if "" in names:  # the event queue overflowed: look at every file
+            names = os.listdir(flag_dir)
+        for name in set(names):
+            try:
+                with open(os.path.join(flag_dir, name)) as f:
+                    value = f.read().strip()
+            except (FileNotFoundError, IsADirectoryError):
+                continue
+            if value.startswith(tag) and value[len(tag):].isdigit():
+                seen.setdefault(int(value[len(tag):]), now)
+
+
+def run_load(cluster, count, rate, names, deadline_s=120):
+    """Writes count changes on node 0 (rate per second, 0: flat out), change n setting flag
+    names[n % len(names)] to "<run>-<n>"; returns the latencies (s) of the arrivals on nodes 1 and 2,
+    the time from the first write to the last arrival, and how many never arrived. A value seen
+    stands for the older values of its flag not seen (a node may apply two changes of a flag in
+    one batch: one rename)."""
+    ctx = multiprocessing.get_context("fork")
+    tag = f"{os.urandom(4).hex()}-"  # this run's values only
+    pipes, procs = [], []
+    for d in cluster.dirs[1:]:
+        parent, child = ctx.Pipe()
+        procs.append(ctx.Process(target=watch, args=(d, tag, child), daemon=True))
+        pipes.append(parent)
+    for p in procs:
+        p.start()
+    time.sleep(0.2)  # the watches are in place
+    sent = []
+    start = time.monotonic()
+    deadline = start + deadline_s
+    for n in range(count):
+        if time.monotonic() > deadline:
+            break
+        if rate:
+            wait = start + n / rate - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        sent.append(time.monotonic())
+        with open(os.path.join(cluster.dirs[0], names[n % len(names)]), "w") as f:
+            f.write(f"{tag}{n}\n")
+    last = set(range(max(0, len(sent) - len(names)), len(sent)))  # each flag's last value
+    for conn in pipes:
+        conn.send((last, deadline))
+    lat, end, missing = [], start, 0
+    for conn, p in zip(pipes, procs):
+        seen = conn.recv()
+        p.join()
+        arrival = {}  # n -> when it (or a newer value of its flag) was first seen
+        for n in sorted(seen, reverse=True):
+            arrival[n] = seen[n]
+        newest = {}  # flag index -> earliest sighting of a value >= n
+        for n in range(len(sent) - 1, -1, -1):
+            k = n % len(names)
+            if n in arrival:
+                newest[k] = min(arrival[n], newest.get(k, arrival[n]))
+            if k in newest:
+                lat.append(newest[k] - sent[n])
+                end = max(end, newest[k])
+            else:
+                missing += 1
     return lat, end - start, missing
 
 
