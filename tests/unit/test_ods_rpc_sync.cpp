@@ -9,6 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -253,13 +256,24 @@ TEST_CASE("flag writes reuse the spare file only when it is safe to", "[ods_rpc_
   CHECK(content("keep") == "short\n");
   CHECK(content("z.example.signed") == "fourth\n");
 
+  // A flag someone still holds open (a writer that opened it just before it was replaced):
+  // its old inode does not become the next flag, where that late write would land.
+  int held = ::open(dir.file("z.example.other").c_str(), O_WRONLY);
+  REQUIRE(held >= 0);
+  REQUIRE(write_flag(dir.path(), "z.example.other", "replaced", ts + 6).ok()); // -> the spare
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "next", ts + 7).ok());
+  CHECK(::pwrite(held, "late\n", 5, 0) == 5);
+  ::close(held);
+  CHECK(content("z.example.signed") == "next\n");
+  CHECK(content("z.example.other") == "replaced\n");
+
   // Permission bits: every flag written gets those of a new file, whatever the spare had.
   auto mode = [&](const std::string& name) { return fs::status(dir.file(name)).permissions(); };
   auto fresh = mode("z.example.other");
   fs::permissions(dir.file("z.example.signed"), fs::perms::owner_read | fs::perms::owner_write);
-  REQUIRE(write_flag(dir.path(), "z.example.signed", "fifth", ts + 6).ok()); // 0600 -> spare
-  REQUIRE(write_flag(dir.path(), "z.example.other", "x", ts + 7).ok());
+  REQUIRE(write_flag(dir.path(), "z.example.signed", "fifth", ts + 8).ok()); // 0600 -> spare
+  REQUIRE(write_flag(dir.path(), "z.example.other", "x", ts + 9).ok());
   CHECK(mode("z.example.other") == fresh);
   CHECK(mode("z.example.signed") == fresh);
-  CHECK(read_flag(dir.path(), "z.example.other")->value() == FlagFile{"x", ts + 7});
+  CHECK(read_flag(dir.path(), "z.example.other")->value() == FlagFile{"x", ts + 9});
 }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -50,9 +51,23 @@ fresh_mode()
   return mode;
 }
 
+// True when fd is the only open description of its file. The spare was a flag until the last
+// exchange, and a writer that opened that flag just before could still write into it: then
+// the spare must not be filled and put in place as another flag. The kernel grants a write
+// lease only to a file's sole opener; the lease is dropped at once (and were it broken in
+// between, the break would raise SIGURG, which is ignored unless handled).
+bool
+sole_opener(int fd)
+{
+  if (::fcntl(fd, F_SETSIG, SIGURG) != 0 || ::fcntl(fd, F_SETLEASE, F_WRLCK) != 0)
+    return false; // someone else has it open (or no leases here: a new spare each time)
+  ::fcntl(fd, F_SETLEASE, F_UNLCK);
+  return true;
+}
+
 // Opens the spare for writing, as a new file when the one there cannot be reused: one that
 // is not a plain file of ours with a single link (writing into a hard-linked flag's old inode
-// would change the other name too).
+// would change the other name too), or that someone else holds open.
 core::Result<store::Fd>
 open_spare(const std::string& path)
 {
@@ -61,7 +76,7 @@ open_spare(const std::string& path)
     struct stat st {
     };
     if (fd && ::fstat(fd->get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-        st.st_uid == ::geteuid()) {
+        st.st_uid == ::geteuid() && sole_opener(fd->get())) {
       if ((st.st_mode & 07777) != fresh_mode() && ::fchmod(fd->get(), fresh_mode()) != 0)
         return core::sys_error("chmod " + path, errno);
       return fd;
