@@ -11,7 +11,7 @@ import time
 
 import harness
 from harness import DaemonTestCase, main, wait_for
-from test_ods_rpc_sync import SyncTestBase, snapshot
+from test_ods_rpc_sync import SyncTestBase, snapshot, write_flag
 
 _seq = itertools.count()
 
@@ -86,6 +86,34 @@ class AmqpSyncTest(SyncTestBase, DaemonTestCase):
             wait_for(lambda: self.mq.message_count(dead) == 2, timeout=20,
                      what=f"2 messages in {dead}")
             self.wait_counter(i, "transport/dead_lettered", lambda v: v == 2, "== 2")
+            self.nodes[i].stop()
+
+    def test_a_full_queue_refusing_updates_stops_nothing(self):
+        """The queue of a node that is away reached its length limit (an operator's policy,
+        overflow reject-publish): the broker nacks every update, which still reaches the other
+        nodes at once; the publisher counts the refusals and neither reconnects nor publishes
+        them again, and the node that was away converges when it comes back."""
+        for i in range(3):
+            self.start_sync(i)
+        self.wait_connected(range(3))
+        self.nodes[2].stop()  # away: its durable queue stays bound and fills
+        away = f"ods-rpc.{self.node_id(2)}"
+        self.mq.ctl("set_policy", "--apply-to", "queues", "limit", f"^{away}$",
+                    '{"max-length": 1, "overflow": "reject-publish"}')
+        wait_for(lambda: "limit" in self.mq.ctl("list_queues", "name", "policy"),
+                 what="the policy applied")
+        for k in range(5):
+            write_flag(self.flag_dir(0), f"z{k}.example.signed", f"v{k}")
+        wait_for(lambda: len(snapshot(self.flag_dir(1))) == 5, what="node 1 has the 5 flags")
+        self.wait_counter(0, "transport/nacked", lambda v: v >= 4, ">= 4")
+        self.assertEqual(self.counter(0, "transport/connects"), 1)
+        self.assertEqual(self.counter(0, "transport/republished"), 0)
+        self.mq.ctl("clear_policy", "limit")
+        self.start_sync(2)
+        self.wait_connected([2])
+        wait_for(lambda: snapshot(self.flag_dir(2)) == snapshot(self.flag_dir(0)),
+                 timeout=30, what="node 2 converged")
+        for i in range(3):
             self.nodes[i].stop()
 
     def test_a_message_of_several_updates_is_applied_and_acknowledged_whole(self):

@@ -189,11 +189,22 @@ AmqpIoThread::read_input(AmqpConnection& c, bool& more)
 core::Status
 AmqpIoThread::confirm(const AmqpConnection::Confirm& conf)
 {
-  if (!conf.ack) // rare (an internal broker error): reconnecting republishes it, in order
-    return core::make_error(core::Errc::unavailable,
-                            "the broker refused a published message (basic.nack)");
   std::lock_guard lock(m_shared.mutex);
-  m_shared.stats.confirmed += m_shared.outgoing.confirm(conf.seq, conf.multiple);
+  std::size_t n = m_shared.outgoing.confirm(conf.seq, conf.multiple);
+  if (conf.ack) {
+    m_shared.stats.confirmed += n;
+    return {};
+  }
+  // basic.nack: some queue refused it (one at its max-length with overflow reject-publish,
+  // typically the queue of a node that is away) or the broker failed. The other queues have
+  // it; publishing it again would be refused again, so it is let go: the summary exchange
+  // brings the node that missed it up to date.
+  if (m_shared.stats.nacked == 0 ||
+      (m_shared.stats.nacked + n) / 1000 != m_shared.stats.nacked / 1000)
+    core::log_warn("amqp: the broker refused {} update(s) (basic.nack: a queue at its length "
+                   "limit?); the summary exchange repairs the node that missed them",
+                   n);
+  m_shared.stats.nacked += n;
   return {};
 }
 

@@ -22,6 +22,7 @@ stats_list(const SyncStats& s, const TransportStats& t, std::uint64_t now_ns)
   l.add("transport/published", t.published);
   l.add("transport/confirmed", t.confirmed);
   l.add("transport/republished", t.republished);
+  l.add("transport/nacked", t.nacked);
   l.add("transport/dropped", t.dropped);
   l.add("transport/received", t.received);
   l.add("transport/dead_lettered", t.dead_lettered);

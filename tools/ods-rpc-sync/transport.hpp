@@ -17,6 +17,7 @@ struct TransportStats {
   std::uint64_t confirmed = 0;     // ... that the broker or queuenode confirmed holding
   std::uint64_t republished = 0;   // sent again after a reconnect (no confirmation came)
   std::uint64_t dropped = 0;       // not sent: the outgoing buffer was full (the summary repairs)
+  std::uint64_t nacked = 0;        // refused by the broker (basic.nack; the summary repairs)
   std::uint64_t received = 0;      // messages delivered to the handler
   std::uint64_t dead_lettered = 0; // rejected for good (RabbitMQ: to the dead-letter queue)
   std::uint64_t connects = 0;      // successful (re)connections
