@@ -199,12 +199,12 @@ AmqpIoThread::confirm(const AmqpConnection::Confirm& conf)
   // typically the queue of a node that is away) or the broker failed. The other queues have
   // it; publishing it again would be refused again, so it is let go: the summary exchange
   // brings the node that missed it up to date.
-  if (m_shared.stats.nacked == 0 ||
-      (m_shared.stats.nacked + n) / 1000 != m_shared.stats.nacked / 1000)
-    core::log_warn("amqp: the broker refused {} update(s) (basic.nack: a queue at its length "
-                   "limit?); the summary exchange repairs the node that missed them",
-                   n);
+  std::uint64_t before = m_shared.stats.nacked;
   m_shared.stats.nacked += n;
+  if (n > 0 && (before == 0 || before / 1000 != m_shared.stats.nacked / 1000))
+    core::log_warn("amqp: the broker refused {} update(s) so far (basic.nack: a queue at its "
+                   "length limit?); the summary exchange repairs the node that missed them",
+                   m_shared.stats.nacked);
   return {};
 }
 
