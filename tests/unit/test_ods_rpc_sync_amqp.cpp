@@ -3,11 +3,11 @@
 // bookkeeping and the back-off; and the transport itself where no broker listens (it keeps
 // retrying, counts the failures, buffers publishes and stops at once). The broker tests are in
 // tests/integration/test_amqp_transport.py.
-#include "amqp_backoff.hpp"
 #include "amqp_options.hpp"
 #include "amqp_tag.hpp"
 #include "amqp_transport.hpp"
 #include "amqp_url.hpp"
+#include "backoff.hpp"
 #include "outgoing_buffer.hpp"
 #include "temp_dir.hpp"
 
@@ -250,6 +250,27 @@ TEST_CASE("delivery tags carry the connection generation", "[ods_rpc_sync]")
   CHECK(amqp_tag_generation(make_amqp_tag(0xffff, big)) == 0xffff);
 }
 
+namespace {
+
+// The next message of b, marked sent: {body, its number, bodies republished in it}.
+struct Taken {
+  std::string body;
+  std::uint64_t seq = 0;
+  std::size_t again = 0;
+};
+
+Taken
+take(OutgoingBuffer& b)
+{
+  const PendingMessage* next = b.next_unsent();
+  REQUIRE(next != nullptr);
+  std::string body = next->body;
+  auto sent = b.mark_sent();
+  return {body, sent.seq, sent.again};
+}
+
+} // namespace
+
 TEST_CASE("OutgoingBuffer keeps messages until the broker confirms them", "[ods_rpc_sync]")
 {
   OutgoingBuffer b(100);
@@ -257,9 +278,8 @@ TEST_CASE("OutgoingBuffer keeps messages until the broker confirms them", "[ods_
     CHECK(b.push(msg(static_cast<std::size_t>(i))) == 0);
   CHECK((b.size() == 5 && b.unsent() == 5 && b.in_flight() == 0));
   for (std::uint64_t seq = 1; seq <= 4; ++seq) {
-    auto m = b.take(1 << 16);
-    REQUIRE(m);
-    CHECK((m->body == msg(seq - 1) && m->seq == seq && m->count == 1 && m->again == 0));
+    auto m = take(b);
+    CHECK((m.body == msg(seq - 1) && m.seq == seq && m.again == 0));
   }
   CHECK((b.unsent() == 1 && b.in_flight() == 4));
 
@@ -276,7 +296,7 @@ TEST_CASE("OutgoingBuffer keeps messages until the broker confirms them", "[ods_
     CHECK((b.size() == 3 && b.in_flight() == 1)); // m2 holds the front
     CHECK(b.confirm(3, false) == 1);
     CHECK((b.size() == 1 && b.unsent() == 1 && b.in_flight() == 0));
-    CHECK(b.take(1 << 16)->body == "m4");
+    CHECK(take(b).body == "m4");
   }
   SECTION("multiple confirms everything up to the number")
   {
@@ -293,10 +313,11 @@ TEST_CASE("OutgoingBuffer keeps messages until the broker confirms them", "[ods_
     CHECK((b.size() == 4 && b.unsent() == 4 && b.in_flight() == 0)); // m1 is not sent again
     std::vector<std::string> order;
     std::vector<std::size_t> again;
-    while (auto m = b.take(1 << 16)) {
-      order.push_back(m->body);
-      CHECK(m->seq == order.size());
-      again.push_back(m->again);
+    while (b.next_unsent() != nullptr) {
+      auto m = take(b);
+      order.push_back(m.body);
+      CHECK(m.seq == order.size());
+      again.push_back(m.again);
     }
     CHECK(order == std::vector<std::string>{"m0", "m2", "m3", "m4"});
     CHECK(again == std::vector<std::size_t>{1, 1, 1, 0});
@@ -305,37 +326,38 @@ TEST_CASE("OutgoingBuffer keeps messages until the broker confirms them", "[ods_
   }
 }
 
-TEST_CASE("OutgoingBuffer joins consecutive joinable lines into one message", "[ods_rpc_sync]")
+TEST_CASE("OutgoingBuffer joins joinable lines to the newest message while it is unsent",
+          "[ods_rpc_sync]")
 {
   OutgoingBuffer b(100);
   b.push("a1\n", true);
+  CHECK(take(b).body == "a1\n"); // sent at once: nothing joins it any more
   b.push("a2\n", true);
   b.push("a3\n", true);
-  b.push("summary", false); // never joined
+  b.push("summary", false); // never joined, nor joined to
   b.push("b1\n", true);
   b.push("b2\n", true);
-  b.push("b3-is-longer\n", true);
-  auto m1 = b.take(1 << 16);
-  REQUIRE(m1);
-  CHECK((m1->body == "a1\na2\na3\n" && m1->count == 3 && m1->seq == 1));
-  auto m2 = b.take(1 << 16);
-  CHECK((m2->body == "summary" && m2->count == 1 && m2->seq == 2));
-  auto m3 = b.take(6); // at most 6 bytes: two lines fit, the third waits
-  CHECK((m3->body == "b1\nb2\n" && m3->count == 2 && m3->seq == 3));
-  auto m4 = b.take(6); // a line longer than the limit still goes, alone
-  CHECK((m4->body == "b3-is-longer\n" && m4->count == 1 && m4->seq == 4));
-  CHECK((!b.take(1 << 16) && b.in_flight() == 4));
+  b.push(std::string(max_joined_bytes - 6, 'x') + "\n", true); // would pass the limit
+  CHECK(b.size() == 5);
+  auto m2 = take(b);
+  CHECK((m2.body == "a2\na3\n" && m2.seq == 2));
+  CHECK(take(b).body == "summary");
+  CHECK(take(b).body == "b1\nb2\n");
+  CHECK(take(b).body.size() == max_joined_bytes - 5);
+  CHECK((b.next_unsent() == nullptr && b.in_flight() == 5));
 
-  CHECK(b.confirm(3, false) == 2); // a message's lines are confirmed together
-  CHECK(b.confirm(1, false) == 3);
-  CHECK((b.size() == 4 && b.in_flight() == 2)); // "summary" (2) holds the front
+  CHECK(b.confirm(2, false) == 2); // a message's lines are confirmed together
+  CHECK(b.confirm(5, true) == 5);
+  CHECK((b.empty() && b.in_flight() == 0));
 
-  b.restart(); // unconfirmed lines are joined again as they come, counted as republished
   b.push("c1\n", true);
-  auto r1 = b.take(1 << 16);
-  CHECK((r1->body == "summary" && r1->again == 1));
-  auto r2 = b.take(1 << 16);
-  CHECK((r2->body == "b3-is-longer\nc1\n" && r2->count == 2 && r2->again == 1));
+  take(b);
+  b.push("c2\n", true);
+  b.restart(); // c1 goes again, alone: a message once sent is never joined to
+  b.push("c3\n", true);
+  auto r1 = take(b);
+  CHECK((r1.body == "c1\n" && r1.again == 1));
+  CHECK(take(b).body == "c2\nc3\n");
 }
 
 TEST_CASE("OutgoingBuffer drops the oldest message when full", "[ods_rpc_sync]")
@@ -344,20 +366,19 @@ TEST_CASE("OutgoingBuffer drops the oldest message when full", "[ods_rpc_sync]")
   b.push("a");
   b.push("b");
   b.push("c");
-  CHECK(b.take(1 << 16)->seq == 1); // a
-  CHECK(b.take(1 << 16)->seq == 2); // b
-  CHECK(b.push("d") == 1);          // a falls out
-  CHECK((b.size() == 3 && b.unsent() == 2 && b.in_flight() == 2));
-  CHECK(b.confirm(1, false) == 0); // a's confirm comes too late to count a body ...
-  CHECK(b.in_flight() == 1);       // ... but its message is no longer in flight
+  CHECK(take(b).seq == 1); // a
+  CHECK(take(b).seq == 2); // b
+  CHECK(b.push("d") == 1); // a falls out
+  CHECK((b.size() == 3 && b.unsent() == 2 && b.in_flight() == 1));
+  CHECK(b.confirm(1, false) == 0); // a's confirm comes too late to count
   CHECK(b.confirm(2, false) == 1);
-  CHECK((b.size() == 2 && b.unsent() == 2));
+  CHECK((b.size() == 2 && b.unsent() == 2 && b.in_flight() == 0));
   CHECK(b.push("e") == 0);
   CHECK(b.push("f") == 1); // c falls out, unsent
-  auto d = b.take(1 << 16);
-  CHECK((d->body == "d" && d->seq == 3));
+  auto d = take(b);
+  CHECK((d.body == "d" && d.seq == 3));
   CHECK(b.confirm(3, true) == 1);
-  CHECK((b.size() == 2 && b.take(1 << 16)->body == "e"));
+  CHECK((b.size() == 2 && take(b).body == "e"));
 }
 
 TEST_CASE("back-off doubles from 100 ms to 30 s and starts over", "[ods_rpc_sync]")

@@ -4,8 +4,8 @@
 // the wake-up eventfd, so that a publish from the loop goes out at once.
 #include "amqp_io_thread.hpp"
 
-#include "amqp_backoff.hpp"
 #include "amqp_tag.hpp"
+#include "backoff.hpp"
 
 #include "core/log.hpp"
 
@@ -25,7 +25,7 @@ constexpr std::size_t max_publishes_per_step = 256;
 // Messages published and not yet confirmed at most. The broker confirms a persistent message
 // once it is on disk; while it lags, updates gather and go as one message (of up to
 // max_joined_bytes), which costs the broker about what one update alone does.
-constexpr std::uint64_t max_unconfirmed = 8;
+constexpr std::size_t max_unconfirmed = 8;
 // On stop, publishes still unconfirmed get this long to be confirmed before the connection
 // closes (a daemon's graceful drain).
 constexpr milliseconds drain_time{2000};
@@ -176,7 +176,7 @@ AmqpIoThread::read_input(AmqpConnection& c, bool& more)
       events.push_back(AmqpEvent{AmqpEvent::Kind::delivery,
                                  make_amqp_tag(m_generation, d->delivery_tag), std::move(d->body)});
     } else if (auto* conf = std::get_if<AmqpConnection::Confirm>(&*in)) {
-      status = confirm(*conf);
+      confirm(*conf);
     } else {
       break; // nothing more has arrived
     }
@@ -186,14 +186,14 @@ AmqpIoThread::read_input(AmqpConnection& c, bool& more)
   return status;
 }
 
-core::Status
+void
 AmqpIoThread::confirm(const AmqpConnection::Confirm& conf)
 {
   std::lock_guard lock(m_shared.mutex);
   std::size_t n = m_shared.outgoing.confirm(conf.seq, conf.multiple);
   if (conf.ack) {
     m_shared.stats.confirmed += n;
-    return {};
+    return;
   }
   // basic.nack: some queue refused it (one at its max-length with overflow reject-publish,
   // typically the queue of a node that is away) or the broker failed. The other queues have
@@ -205,7 +205,6 @@ AmqpIoThread::confirm(const AmqpConnection::Confirm& conf)
     core::log_warn("amqp: the broker refused {} update(s) so far (basic.nack: a queue at its "
                    "length limit?); the summary exchange repairs the node that missed them",
                    m_shared.stats.nacked);
-  return {};
 }
 
 core::Status
@@ -251,17 +250,18 @@ AmqpIoThread::send_publishes(AmqpConnection& c, bool& more, bool& blocked)
       blocked = true;
       return {};
     }
-    std::optional<OutgoingBuffer::Message> m;
+    std::string body;
     {
       std::lock_guard lock(m_shared.mutex);
       if (m_shared.outgoing.in_flight() >= max_unconfirmed)
         return {}; // the next confirmation sends what gathered meanwhile, in one message
-      m = m_shared.outgoing.take(max_joined_bytes);
-      if (!m)
+      const PendingMessage* next = m_shared.outgoing.next_unsent();
+      if (next == nullptr)
         return {};
-      m_shared.stats.republished += m->again;
+      body = next->body;
+      m_shared.stats.republished += m_shared.outgoing.mark_sent().again;
     }
-    SHOAL_TRY(c.publish(m_options.exchange, m->body, m_options.node_id));
+    SHOAL_TRY(c.publish(m_options.exchange, body, m_options.node_id));
   }
   more = true;
   return {};

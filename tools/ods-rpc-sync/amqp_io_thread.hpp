@@ -43,7 +43,7 @@ private:
   std::string serve(AmqpConnection& c);
   core::Status step(AmqpConnection& c, bool& more, bool& blocked);
   core::Status read_input(AmqpConnection& c, bool& more);
-  core::Status confirm(const AmqpConnection::Confirm& confirm);
+  void confirm(const AmqpConnection::Confirm& confirm);
   core::Status send_tag_commands(AmqpConnection& c, bool& blocked);
   core::Status send_publishes(AmqpConnection& c, bool& more, bool& blocked);
   bool drained(clock::time_point& deadline);

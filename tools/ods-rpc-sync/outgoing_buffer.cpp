@@ -1,8 +1,10 @@
-// The publisher-confirm bookkeeping. Published bodies form a prefix of the deque whose numbers
-// never decrease (a message's bodies share its number), and only the front ever leaves.
+// The publisher-confirm bookkeeping. Published messages form a prefix of the deque whose
+// numbers run without gaps (a channel numbers every publish and only the front ever leaves),
+// so the entry of number n sits at n - front's number.
 #include "outgoing_buffer.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace shoal::odsrpcsync {
 
@@ -11,89 +13,65 @@ OutgoingBuffer::OutgoingBuffer(std::size_t limit) : m_limit(std::max<std::size_t
 std::size_t
 OutgoingBuffer::push(std::string body, bool joinable)
 {
+  if (m_sent < m_entries.size() && m_entries.back().join(body, joinable))
+    return 0;
   std::size_t dropped = 0;
   if (m_entries.size() >= m_limit) {
-    m_entries.pop_front();
-    if (m_sent > 0)
+    const Entry& oldest = m_entries.front();
+    dropped = oldest.count;
+    if (m_sent > 0) {
       --m_sent;
-    dropped = 1;
+      m_in_flight -= oldest.confirmed ? 0 : 1;
+    }
+    m_entries.pop_front();
     drop_confirmed_front();
   }
-  m_entries.push_back(Entry{std::move(body), joinable});
+  Entry e;
+  e.body = std::move(body);
+  e.joinable = joinable;
+  m_entries.push_back(std::move(e));
   return dropped;
 }
 
-std::optional<OutgoingBuffer::Message>
-OutgoingBuffer::take(std::size_t max_bytes)
+const PendingMessage*
+OutgoingBuffer::next_unsent() const
 {
-  if (m_sent == m_entries.size())
-    return std::nullopt;
-  Message m;
-  m.seq = m_next_seq++;
-  for (;;) {
-    Entry& e = m_entries[m_sent++];
-    m.body += e.body;
-    m.again += e.sent_before ? 1 : 0;
-    ++m.count;
-    e.seq = m.seq;
-    if (!e.joinable || m_sent == m_entries.size())
-      break;
-    const Entry& next = m_entries[m_sent];
-    if (!next.joinable || m.body.size() + next.body.size() > max_bytes)
-      break;
-  }
-  return m;
+  return m_sent < m_entries.size() ? &m_entries[m_sent] : nullptr;
+}
+
+OutgoingBuffer::Sent
+OutgoingBuffer::mark_sent()
+{
+  assert(m_sent < m_entries.size());
+  Entry& e = m_entries[m_sent++];
+  e.seq = m_next_seq++;
+  ++m_in_flight;
+  return Sent{e.seq, e.sent_before ? e.count : 0};
 }
 
 std::size_t
 OutgoingBuffer::confirm(std::uint64_t seq, bool multiple)
 {
-  if (seq == 0 || seq >= m_next_seq) {
-    if (!multiple || m_next_seq == 1)
+  if (m_sent == 0 || seq < m_entries.front().seq)
+    return 0; // nothing published, or it fell out of the buffer already
+  std::uint64_t offset = seq - m_entries.front().seq;
+  if (offset >= m_sent) {
+    if (!multiple)
       return 0; // a number this channel never used: ignore it
-    seq = m_next_seq - 1;
+    offset = m_sent - 1;
   }
-  confirm_number(seq, multiple);
-  std::size_t count = confirm_entries(seq, multiple);
-  drop_confirmed_front();
-  return count;
-}
-
-std::size_t
-OutgoingBuffer::confirm_entries(std::uint64_t seq, bool multiple)
-{
+  std::size_t first = multiple ? 0 : static_cast<std::size_t>(offset);
   std::size_t count = 0;
-  for (std::size_t i = 0; i < m_sent && m_entries[i].seq <= seq; ++i) {
+  for (std::size_t i = first; i <= offset; ++i) {
     Entry& e = m_entries[i];
-    if (!e.confirmed && (multiple || e.seq == seq)) {
+    if (!e.confirmed) {
       e.confirmed = true;
-      ++count;
+      --m_in_flight;
+      count += e.count;
     }
   }
+  drop_confirmed_front();
   return count;
-}
-
-void
-OutgoingBuffer::confirm_number(std::uint64_t seq, bool multiple)
-{
-  if (seq <= m_confirmed_to)
-    return;
-  if (multiple) {
-    m_confirmed_to = seq;
-    m_confirmed_after.erase(m_confirmed_after.begin(), m_confirmed_after.upper_bound(seq));
-  } else {
-    m_confirmed_after.insert(seq);
-  }
-  while (!m_confirmed_after.empty() && *m_confirmed_after.begin() == m_confirmed_to + 1) {
-    ++m_confirmed_to;
-    m_confirmed_after.erase(m_confirmed_after.begin());
-  }
-}
-
-std::uint64_t
-OutgoingBuffer::in_flight() const
-{
-  return m_next_seq - 1 - m_confirmed_to - m_confirmed_after.size();
 }
 
 void
@@ -115,9 +93,8 @@ OutgoingBuffer::restart()
     e.seq = 0;
   }
   m_sent = 0;
+  m_in_flight = 0;
   m_next_seq = 1;
-  m_confirmed_to = 0;
-  m_confirmed_after.clear();
 }
 
 } // namespace shoal::odsrpcsync

@@ -75,22 +75,17 @@ check_options(const QueueTransportOptions& opts)
   return {};
 }
 
-std::uint64_t
-QueueTransport::Backoff::take(const QueueTransportOptions& opts)
-{
-  std::uint64_t now = next_ms == 0 ? opts.retry_min_ms : next_ms;
-  next_ms = std::min(now * 2, opts.retry_max_ms);
-  return now;
-}
-
 QueueTransport::QueueTransport(net::Loop& loop, QueueTransportOptions opts)
     : m_loop(loop), m_opts(std::move(opts)),
       m_target(proto::consume_target(subscriber_name(m_opts.node_id), m_opts.channel)),
       m_home(m_opts.nodes.empty() ? 0 : stable_hash(m_opts.node_id) % m_opts.nodes.size()),
       m_nodes(m_opts.nodes.size()), m_push_retry(loop)
 {
-  for (Node& node : m_nodes)
+  Backoff backoff{Backoff::ms(m_opts.retry_min_ms), Backoff::ms(m_opts.retry_max_ms)};
+  for (Node& node : m_nodes) {
     node.retry = std::make_unique<net::Timer>(loop);
+    node.consume_backoff = node.push_backoff = backoff;
+  }
 }
 
 QueueTransport::~QueueTransport()
@@ -129,8 +124,8 @@ QueueTransport::stop()
   for (Node& node : m_nodes) {
     node.retry->stop();
     node.receiving = false;
-    node.consume_backoff = {};
-    node.push_backoff = {};
+    node.consume_backoff.reset();
+    node.push_backoff.reset();
     node.avoid_until = 0;
   }
   m_receiving = 0;
@@ -176,8 +171,8 @@ QueueTransport::on_started(std::size_t node)
 {
   Node& n = m_nodes[node];
   n.receiving = true;
-  n.consume_backoff = {};
-  n.push_backoff = {}; // it works again: no reason to wait for the push back-off
+  n.consume_backoff.reset();
+  n.push_backoff.reset(); // it works again: no reason to wait for the push back-off
   n.avoid_until = 0;
   ++m_receiving;
   ++m_stats.connects;
@@ -200,7 +195,7 @@ QueueTransport::on_consume_done(std::size_t node, const client::Reply<void>& rep
   std::string why =
       "queuenode " + m_opts.nodes[node].str() + ": " +
       (reply ? "the channel " + m_opts.channel + " was removed" : reply.error().message);
-  std::uint64_t delay = n.consume_backoff.take(m_opts);
+  auto delay = static_cast<std::uint64_t>(n.consume_backoff.next().count());
   core::log_warn("{}; consuming again in {} ms", why, delay);
   n.retry->start(delay, 0, [this, node] { consume(node); });
   if (was_receiving)
@@ -220,19 +215,17 @@ void
 QueueTransport::publish(std::string body, bool joinable)
 {
   ++m_stats.published;
-  if (joinable && !m_out.empty()) { // waiting for a push slot or a queuenode: one push for all
-    Outgoing& last = m_out.back();
-    if (last.joinable && !last.sent && last.body.size() + body.size() <= max_joined_bytes) {
-      last.body += body;
-      ++last.count;
-      return;
-    }
-  }
+  if (!m_out.empty() && !m_out.back().sent && m_out.back().join(body, joinable))
+    return; // waiting for a push slot or a queuenode: one push for all
   if (m_out.size() >= m_opts.max_buffered && !drop_oldest()) {
     ++m_stats.dropped; // every buffered message is in flight: the new one has no room
     return;
   }
-  m_out.push_back(Outgoing{m_next_seq++, std::move(body), joinable});
+  Outgoing out;
+  out.body = std::move(body);
+  out.joinable = joinable;
+  out.seq = m_next_seq++;
+  m_out.push_back(std::move(out));
   pump();
 }
 
@@ -314,7 +307,7 @@ QueueTransport::on_pushed(std::uint64_t seq, std::size_t node, const client::Rep
   Node& n = m_nodes[node];
   if (reply) {
     m_stats.confirmed += out->count;
-    n.push_backoff = {};
+    n.push_backoff.reset();
     m_out.erase(out);
   } else if (refused_for_good(reply.status())) {
     core::log_error("queuenode {} refused a message for good: {}", m_opts.nodes[node].str(),
@@ -325,7 +318,7 @@ QueueTransport::on_pushed(std::uint64_t seq, std::size_t node, const client::Rep
     out->in_flight = false; // pushed again, before the messages after it
     std::uint64_t now = m_loop.now();
     if (n.avoid_until <= now) { // once per failure, not once per push in flight
-      std::uint64_t delay = n.push_backoff.take(m_opts);
+      auto delay = static_cast<std::uint64_t>(n.push_backoff.next().count());
       n.avoid_until = now + delay;
       core::log_warn("queuenode {}: push failed: {}; not pushed to for {} ms",
                      m_opts.nodes[node].str(), reply.error().message, delay);

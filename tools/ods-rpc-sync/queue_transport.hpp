@@ -4,6 +4,7 @@
 // subscription is permanent, so a node that was away finds its backlog when it comes back.
 #pragma once
 
+#include "backoff.hpp"
 #include "transport.hpp"
 
 #include "client/node_options.hpp"
@@ -88,11 +89,6 @@ public:
   const std::string& consume_target() const { return m_target; }
 
 private:
-  // Back-off: retry_min_ms doubling up to retry_max_ms, back to the minimum after a success.
-  struct Backoff {
-    std::uint64_t next_ms = 0;
-    std::uint64_t take(const QueueTransportOptions& opts);
-  };
   // One queuenode: its Consume stream and whether pushes go to it.
   struct Node {
     std::unique_ptr<net::Timer> retry; // restarts the Consume after a failure
@@ -102,11 +98,8 @@ private:
     std::uint64_t avoid_until = 0; // after a failed push, no push before this loop time
   };
   // A message in the outgoing buffer, ordered by seq.
-  struct Outgoing {
-    std::uint64_t seq;
-    std::string body;
-    bool joinable = false;  // lines that the next joinable publish may join (see publish)
-    std::size_t count = 1;  // messages published in body
+  struct Outgoing : PendingMessage {
+    std::uint64_t seq = 0;
     bool in_flight = false; // pushed, not answered yet
     bool sent = false;      // pushed at least once
   };

@@ -27,6 +27,24 @@ struct TransportStats {
 // The largest message joinable bodies are joined into (within what a queuenode takes).
 inline constexpr std::size_t max_joined_bytes = 32 * 1024;
 
+// A message a transport holds until it can send it: one body, or joinable lines joined.
+struct PendingMessage {
+  std::string body;
+  bool joinable = false;
+  std::size_t count = 1; // bodies published in it
+
+  // Appends line when this message and line are both joinable and the message stays within
+  // max_joined_bytes; true if it did. Asked only of the newest message, while it is unsent.
+  bool join(std::string_view line, bool line_joinable)
+  {
+    if (!joinable || !line_joinable || body.size() + line.size() > max_joined_bytes)
+      return false;
+    body += line;
+    ++count;
+    return true;
+  }
+};
+
 class Transport
 {
 public:

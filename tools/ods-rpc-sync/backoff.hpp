@@ -1,5 +1,5 @@
-// Exponential back-off between connection attempts: 100 ms, doubling, at most 30 s; back to
-// the start after a connection succeeds.
+// Exponential back-off between attempts (the transports' connections and pushes): 100 ms,
+// doubling, at most 30 s by default; back to the start after a success.
 #pragma once
 
 #include <algorithm>
