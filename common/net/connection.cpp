@@ -3,8 +3,10 @@
 
 #include "core/log.hpp"
 
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 
 namespace shoal::net {
 
@@ -255,6 +257,18 @@ std::size_t
 Connection::queued_bytes() const
 {
   return m_in_flight + m_out.size();
+}
+
+std::size_t
+Connection::backlog_bytes() const
+{
+  std::size_t bytes = queued_bytes();
+  uv_os_fd_t fd = -1;
+  int in_kernel = 0;
+  if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&m_tcp), &fd) == 0 &&
+      ::ioctl(fd, SIOCOUTQ, &in_kernel) == 0 && in_kernel > 0)
+    bytes += static_cast<std::size_t>(in_kernel);
+  return bytes;
 }
 
 bool

@@ -73,6 +73,9 @@ public:
   // Bytes written but not yet acknowledged by the kernel plus unflushed output.
   std::size_t queued_bytes() const;
   bool write_blocked() const { return queued_bytes() >= m_limits.write_high_water; }
+  // queued_bytes() plus what the kernel still holds for the peer (not yet sent, or sent and
+  // not acknowledged): how far the peer lags behind what the handler has written.
+  std::size_t backlog_bytes() const;
   // Stops (true) or resumes (false) reading from the socket, whatever the write queue does:
   // a handler that cannot take more input (a full queue) makes its client wait, in TCP.
   void hold_input(bool held);

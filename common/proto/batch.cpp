@@ -34,7 +34,8 @@ bad_batch(std::string message)
 
 } // namespace
 
-BatchCompressor::BatchCompressor() : m_work(new unsigned char[LZO1X_1_MEM_COMPRESS])
+BatchCompressor::BatchCompressor(bool compress)
+    : m_work(new unsigned char[LZO1X_1_MEM_COMPRESS]), m_compress(compress)
 {
   ensure_lzo();
 }
@@ -58,8 +59,9 @@ void
 BatchCompressor::payload(std::string_view raw, std::string& out)
 {
   WireWriter(out).u64(raw.size());
-  if (m_store_left > 0 && raw.size() >= lzo_literal_min) {
-    --m_store_left;
+  if ((!m_compress || m_store_left > 0) && raw.size() >= lzo_literal_min) {
+    if (m_store_left > 0)
+      --m_store_left;
     lzo_store_literals(raw, out);
     return;
   }

@@ -39,12 +39,15 @@ batch_payload_bound(std::size_t raw_size)
 // the bytes it saves are worth: when a batch shrinks by less than an eighth, the next
 // store_after_miss batches are stored as one LZO1X literal run, a valid block every LZO1X
 // decompressor reads at memcpy speed; then compression is tried again.
+//
+// Constructed with compress = false it stores every batch that way: for a sender whose link
+// takes bytes faster than LZO makes them (see logfilesnode's scans).
 class BatchCompressor
 {
 public:
   static constexpr int store_after_miss = 15;
 
-  BatchCompressor();
+  explicit BatchCompressor(bool compress = true);
 
   // Appends the wire payload of raw (u64 raw length + LZO1X block) to out.
   void payload(std::string_view raw, std::string& out);
@@ -54,6 +57,7 @@ public:
 private:
   std::unique_ptr<unsigned char[]> m_work; // LZO1X_1_MEM_COMPRESS bytes
   int m_store_left = 0;                    // batches to store before trying LZO again
+  bool m_compress;                         // false: store every batch
 };
 
 // Appends raw as an LZO1X block of literals only (no compression) to out. Raw must hold at least

@@ -105,6 +105,45 @@ class LogfilesNodeTest(harness.DaemonTestCase):
         self.assertEqual(c.get_all("logs"), (OK, [(k, b"new")]))
         node.stop()
 
+    def test_scans_compress_only_while_the_client_lags(self):
+        node = self.node()
+        c = self.client(node)
+        first = 0x570E0000
+        # 26 MB of batches of values LZO shrinks well: more than the socket buffers hold.
+        records = [(first + i // 8, b"%08d " % i + b"x" * 91) for i in range(200000)]
+        for i in range(0, len(records), 400):
+            self.assertEqual(c.log_put_batch("big", records[i:i + 400]), OK)
+
+        def scan(pause):
+            """GetRange over everything, pausing after each batch: the records and, per batch,
+            whether it came compressed (LZO shrank it) or as a literal run."""
+            c.send(swarm.i32(swarm.GET_RANGE) + swarm.arr(b"big") + swarm.arr(swarm.hexkey(0)) +
+                   swarm.arr(swarm.hexkey(2**64 - 1)))
+            self.assertEqual(c.status(), OK)
+            got, shrunk = [], []
+            while True:
+                payload = c.array()
+                if not payload:
+                    return got, shrunk
+                shrunk.append(len(payload) - 8 < struct.unpack("<Q", payload[:8])[0] // 2)
+                got.extend(swarm.parse_batch(payload))
+                time.sleep(pause)
+
+        # The reply starts uncompressed: nothing says the link is slow yet.
+        got, shrunk = scan(0)
+        self.assertEqual(got, records)
+        self.assertFalse(shrunk[0])
+        # A client reading ~13 MB/s lets the reply back up: from then on batches are compressed.
+        got, shrunk = scan(0.005)
+        self.assertEqual(got, records)
+        self.assertFalse(shrunk[0])
+        tail = shrunk[len(shrunk) * 3 // 4:]
+        self.assertEqual(tail, [True] * len(tail))
+        st, stats = c.stats()
+        self.assertLess(0, int(stats["iterated_uncompressed"]))
+        self.assertLess(int(stats["iterated_uncompressed"]), int(stats["iterated"]))
+        node.stop()
+
     def test_ranges_across_buckets_and_slots(self):
         node = self.node()
         c = self.client(node)

@@ -210,6 +210,22 @@ TEST_CASE("proto::BatchCompressor stores what LZO cannot shrink, and tries again
   CHECK(sizes(text, 1)[0] < 200); // after the stored ones, compression is tried again
 }
 
+TEST_CASE("proto::BatchCompressor(false) stores every batch, however compressible", "[proto]")
+{
+  BatchCompressor compressor(false);
+  for (std::size_t n : {lzo_literal_min, std::size_t{8192}, std::size_t{64 * 1024}}) {
+    std::string text(n, 'a');
+    std::string out;
+    compressor.array(text, out);
+    REQUIRE(out.size() > 16);
+    std::string_view payload = std::string_view(out).substr(8); // past the array length
+    CHECK(payload.size() == 8 + n + 5 + (n - 18) / 255);        // a literal run
+    auto back = decompress_batch(payload, n);
+    REQUIRE(back.ok());
+    CHECK(*back == text);
+  }
+}
+
 TEST_CASE("proto::BatchReader stops on truncated raw data", "[proto]")
 {
   std::string raw = arr("0000000000000001") + arr("one") + arr("0000000000000002") + arr("two");

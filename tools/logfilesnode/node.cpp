@@ -231,6 +231,7 @@ Node::stats_list() const
   s.add("written", m_stats.written);
   s.add("write_failures", m_stats.write_failures);
   s.add("iterated", m_stats.iterated);
+  s.add("iterated_uncompressed", m_stats.iterated_uncompressed);
   s.add("damaged_reads", m_stats.damaged_reads);
   s.add("compressed_buckets_read", m_stats.compressed_read);
   s.add("write_backlog_bytes", m_writer ? m_writer->backlog() : 0);

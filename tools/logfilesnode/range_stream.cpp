@@ -24,6 +24,11 @@ namespace shoal::logfilesnode {
 namespace {
 constexpr std::size_t chunk_bytes = 1 << 20; // raw batch bytes a chunk aims at
 constexpr std::size_t max_in_flight = 2;     // chunks read or compressed at once (2 cores)
+// Compression is worth its CPU only while the link is slower than the node: when a chunk is
+// ready and more than this much of the reply still waits for the client (in our queue or the
+// kernel's), the next chunks are compressed; otherwise they go as LZO literal runs, which cost
+// the node a copy and the client a copy.
+constexpr std::size_t link_backlog = 2 * chunk_bytes;
 } // namespace
 
 // One piece of the reply: batches read in order, then compressed apart from the others.
@@ -36,6 +41,7 @@ struct Chunk {
   std::uint64_t sent = 0;       // records in it (for the stats)
   std::uint64_t damaged = 0;    // damaged records skipped
   std::uint64_t compressed = 0; // gzip buckets opened
+  bool compress = true;         // LZO its batches (false: literal runs)
 };
 
 struct RangeStream::State {
@@ -53,6 +59,7 @@ struct RangeStream::State {
   std::vector<std::unique_ptr<Chunk>> spare;             // sent, their buffers kept
   std::uint64_t next_to_send = 0;
   bool reading_done = false; // a chunk marked last has been started or seen
+  bool link_behind = false;  // the client lagged when the last chunk was ready: compress
 
   // The reading side, one pool thread at a time.
   std::mutex mutex;
@@ -175,7 +182,7 @@ RangeStream::State::make_chunk(Chunk& chunk)
       return;
     read_records(chunk);
   }
-  proto::BatchCompressor compressor; // per chunk: its guess is about this scan's data
+  proto::BatchCompressor compressor(chunk.compress); // per chunk: its guess is about this scan
   for (const std::string& raw : chunk.raw)
     compressor.array(raw, chunk.out);
   chunk.raw.clear();
@@ -201,8 +208,11 @@ RangeStream::pump(net::Connection& conn)
     std::unique_ptr<Chunk> chunk = std::move(it->second);
     s.ready.erase(it);
     ++s.next_to_send;
+    s.link_behind = conn.backlog_bytes() > link_backlog;
     conn.output() += chunk->out;
     stats.iterated += chunk->sent;
+    if (!chunk->compress)
+      stats.iterated_uncompressed += chunk->sent;
     stats.damaged_reads += chunk->damaged;
     stats.compressed_read += chunk->compressed;
     if (chunk->last) {
@@ -234,6 +244,7 @@ RangeStream::start_chunk()
     *chunk = std::move(m_state->spare.back());
     m_state->spare.pop_back();
   }
+  (*chunk)->compress = m_state->link_behind;
   Session* session = &m_session;
   net::queue_work(
       m_session.node().loop(), [state, chunk] { state->make_chunk(**chunk); },
