@@ -52,6 +52,13 @@ def make_batch(records, keys_only=False):
     return u64(len(raw)) + lzo.compress(raw, 1, False)
 
 
+def lzo_shrank(payload):
+    """True if a batch payload is LZO compressed to less than half its records' size; a
+    literal run (a batch sent uncompressed) is a little longer than they are."""
+    (raw_len,) = struct.unpack_from("<Q", payload)
+    return len(payload) - 8 < raw_len // 2
+
+
 def parse_batch(payload, keys_only=False):
     (raw_len,) = struct.unpack_from("<Q", payload)
     raw = lzo.decompress(payload[8:], False, raw_len)
@@ -195,6 +202,17 @@ class Client:
         self.send(i32(GET_STATS))
         st = self.status()
         return st, dict(line.split(":", 1) for line in self.array().decode().splitlines())
+
+    def batch_payloads(self, pause=0):
+        """The payloads of a batch stream whose status was read, sleeping pause seconds after
+        each (a client that reads slowly)."""
+        payloads = []
+        while True:
+            payload = self.array()
+            if not payload:
+                return payloads
+            payloads.append(payload)
+            time.sleep(pause)
 
     def _batches(self, keys_only):
         records = []

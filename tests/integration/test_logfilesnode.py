@@ -116,18 +116,13 @@ class LogfilesNodeTest(harness.DaemonTestCase):
 
         def scan(pause):
             """GetRange over everything, pausing after each batch: the records and, per batch,
-            whether it came compressed (LZO shrank it) or as a literal run."""
+            whether it came compressed or as a literal run."""
             c.send(swarm.i32(swarm.GET_RANGE) + swarm.arr(b"big") + swarm.arr(swarm.hexkey(0)) +
                    swarm.arr(swarm.hexkey(2**64 - 1)))
             self.assertEqual(c.status(), OK)
-            got, shrunk = [], []
-            while True:
-                payload = c.array()
-                if not payload:
-                    return got, shrunk
-                shrunk.append(len(payload) - 8 < struct.unpack("<Q", payload[:8])[0] // 2)
-                got.extend(swarm.parse_batch(payload))
-                time.sleep(pause)
+            payloads = c.batch_payloads(pause)
+            return ([r for p in payloads for r in swarm.parse_batch(p)],
+                    [swarm.lzo_shrank(p) for p in payloads])
 
         # The reply starts uncompressed: nothing says the link is slow yet.
         got, shrunk = scan(0)

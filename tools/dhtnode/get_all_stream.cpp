@@ -29,10 +29,13 @@ GetAllStream::GetAllStream(Session& session,
 bool
 GetAllStream::pump(net::Connection& conn)
 {
+  // Whether the client lags, judged before this call adds to the queue: what the last call
+  // queued and the client has not taken.
+  bool compress = server::peer_lags(conn);
   while (!conn.write_blocked()) {
     Fill fill = m_channel && !m_channel->removed() ? fill_batch() : Fill::done;
     if (!m_batch.empty())
-      m_batch.finish_array(conn.output());
+      send_batch(conn, compress);
     if (fill == Fill::done) {
       proto::WireWriter(conn.output()).array_length(0); // end of the stream
       return true;
@@ -43,6 +46,15 @@ GetAllStream::pump(net::Connection& conn)
     }
   }
   return false;
+}
+
+void
+GetAllStream::send_batch(net::Connection& conn, bool compress)
+{
+  if (!compress)
+    m_session.node().stats().iterated_uncompressed += m_batch.records();
+  m_batch.set_compress(compress);
+  m_batch.finish_array(conn.output());
 }
 
 GetAllStream::Fill

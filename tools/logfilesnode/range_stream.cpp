@@ -24,11 +24,6 @@ namespace shoal::logfilesnode {
 namespace {
 constexpr std::size_t chunk_bytes = 1 << 20; // raw batch bytes a chunk aims at
 constexpr std::size_t max_in_flight = 2;     // chunks read or compressed at once (2 cores)
-// Compression is worth its CPU only while the link is slower than the node: when a chunk is
-// ready and more than this much of the reply still waits for the client (in our queue or the
-// kernel's), the next chunks are compressed; otherwise they go as LZO literal runs, which cost
-// the node a copy and the client a copy.
-constexpr std::size_t link_backlog = 2 * chunk_bytes;
 } // namespace
 
 // One piece of the reply: batches read in order, then compressed apart from the others.
@@ -59,7 +54,6 @@ struct RangeStream::State {
   std::vector<std::unique_ptr<Chunk>> spare;             // sent, their buffers kept
   std::uint64_t next_to_send = 0;
   bool reading_done = false; // a chunk marked last has been started or seen
-  bool link_behind = false;  // the client lagged when the last chunk was ready: compress
 
   // The reading side, one pool thread at a time.
   std::mutex mutex;
@@ -203,12 +197,14 @@ RangeStream::pump(net::Connection& conn)
 {
   State& s = *m_state;
   NodeStats& stats = m_session.node().stats();
+  // Whether the client lags, judged before this call adds to the queue: chunks started now are
+  // compressed if so.
+  bool compress = server::peer_lags(conn);
   for (auto it = s.ready.find(s.next_to_send); it != s.ready.end();
        it = s.ready.find(s.next_to_send)) {
     std::unique_ptr<Chunk> chunk = std::move(it->second);
     s.ready.erase(it);
     ++s.next_to_send;
-    s.link_behind = conn.backlog_bytes() > link_backlog;
     conn.output() += chunk->out;
     stats.iterated += chunk->sent;
     if (!chunk->compress)
@@ -228,12 +224,12 @@ RangeStream::pump(net::Connection& conn)
     return false;
   }
   while (!s.reading_done && s.in_flight + s.ready.size() < max_in_flight)
-    start_chunk();
+    start_chunk(compress);
   return false;
 }
 
 void
-RangeStream::start_chunk()
+RangeStream::start_chunk(bool compress)
 {
   ++m_state->in_flight;
   std::shared_ptr<State> state = m_state;
@@ -244,7 +240,7 @@ RangeStream::start_chunk()
     *chunk = std::move(m_state->spare.back());
     m_state->spare.pop_back();
   }
-  (*chunk)->compress = m_state->link_behind;
+  (*chunk)->compress = compress;
   Session* session = &m_session;
   net::queue_work(
       m_session.node().loop(), [state, chunk] { state->make_chunk(**chunk); },

@@ -1,7 +1,8 @@
 // RangeStream: a GetRange/GetAll reply. The bucket files are read and the batches compressed
-// on libuv's thread pool, a chunk of batches at a time (two chunks at once), so that a scan of
-// millions of records never stalls the loop; the loop only appends finished chunks to the
-// connection, and asks for more once the client has read what it has.
+// (while the client lags: server::peer_lags) on libuv's thread pool, a chunk of batches at a
+// time (two chunks at once), so that a scan of millions of records never stalls the loop; the
+// loop only appends finished chunks to the connection, and asks for more once the client has
+// read what it has.
 #pragma once
 
 #include "server/stream.hpp"
@@ -33,7 +34,7 @@ public:
   struct State; // shared with the thread pool; outlives the stream while chunks are read
 
 private:
-  void start_chunk();
+  void start_chunk(bool compress);
 
   Session& m_session;
   std::shared_ptr<State> m_state;
