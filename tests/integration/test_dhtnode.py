@@ -71,27 +71,8 @@ class DhtNodeTest(harness.DaemonTestCase):
         # 26 MB of batches of values LZO shrinks well: more than the socket buffers hold.
         records = [(i, b"%08d " % i + b"x" * 91) for i in range(200000)]
         self.assertEqual(c.put_batches("big", records), OK)
-
-        def get_all(pause):
-            c.send(swarm.i32(swarm.GET_ALL) + swarm.arr(b"big"))
-            self.assertEqual(c.status(), OK)
-            payloads = c.batch_payloads(pause)
-            return (sorted(r for p in payloads for r in swarm.parse_batch(p)),
-                    [swarm.lzo_shrank(p) for p in payloads])
-
-        # A client that keeps up gets literal runs; the reply starts so in any case.
-        got, shrunk = get_all(0)
-        self.assertEqual(got, records)
-        self.assertFalse(shrunk[0])
-        # A client reading ~13 MB/s lets the reply back up: from then on batches are compressed.
-        got, shrunk = get_all(0.005)
-        self.assertEqual(got, records)
-        self.assertFalse(shrunk[0])
-        tail = shrunk[len(shrunk) // 4:]
-        self.assertEqual(tail, [True] * len(tail))
-        st, stats = c.stats()
-        self.assertLess(0, int(stats["iterated_uncompressed"]))
-        self.assertLess(int(stats["iterated_uncompressed"]), int(stats["iterated"]))
+        c.check_lazy_compression(self, swarm.i32(swarm.GET_ALL) + swarm.arr(b"big"), records,
+                                 order=sorted)
         node.stop()
 
     def test_check_order_and_range(self):

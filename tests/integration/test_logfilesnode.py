@@ -114,29 +114,9 @@ class LogfilesNodeTest(harness.DaemonTestCase):
         for i in range(0, len(records), 400):
             self.assertEqual(c.log_put_batch("big", records[i:i + 400]), OK)
 
-        def scan(pause):
-            """GetRange over everything, pausing after each batch: the records and, per batch,
-            whether it came compressed or as a literal run."""
-            c.send(swarm.i32(swarm.GET_RANGE) + swarm.arr(b"big") + swarm.arr(swarm.hexkey(0)) +
-                   swarm.arr(swarm.hexkey(2**64 - 1)))
-            self.assertEqual(c.status(), OK)
-            payloads = c.batch_payloads(pause)
-            return ([r for p in payloads for r in swarm.parse_batch(p)],
-                    [swarm.lzo_shrank(p) for p in payloads])
-
-        # The reply starts uncompressed: nothing says the link is slow yet.
-        got, shrunk = scan(0)
-        self.assertEqual(got, records)
-        self.assertFalse(shrunk[0])
-        # A client reading ~13 MB/s lets the reply back up: from then on batches are compressed.
-        got, shrunk = scan(0.005)
-        self.assertEqual(got, records)
-        self.assertFalse(shrunk[0])
-        tail = shrunk[len(shrunk) * 3 // 4:]
-        self.assertEqual(tail, [True] * len(tail))
-        st, stats = c.stats()
-        self.assertLess(0, int(stats["iterated_uncompressed"]))
-        self.assertLess(int(stats["iterated_uncompressed"]), int(stats["iterated"]))
+        c.check_lazy_compression(self, swarm.i32(swarm.GET_RANGE) + swarm.arr(b"big") +
+                                 swarm.arr(swarm.hexkey(0)) + swarm.arr(swarm.hexkey(2**64 - 1)),
+                                 records)
         node.stop()
 
     def test_ranges_across_buckets_and_slots(self):
