@@ -40,15 +40,14 @@ batch_payload_bound(std::size_t raw_size)
 // store_after_miss batches are stored as one LZO1X literal run, a valid block every LZO1X
 // decompressor reads at memcpy speed; then compression is tried again.
 //
-// Constructed with (or set to) compress = false it stores every batch that way: for a sender
-// whose link takes bytes faster than LZO makes them (see server::peer_lags).
+// Constructed with compress = false it stores every batch that way: for a sender
+// whose link takes bytes faster than LZO makes them (see server::LagGauge).
 class BatchCompressor
 {
 public:
   static constexpr int store_after_miss = 15;
 
   explicit BatchCompressor(bool compress = true);
-  void set_compress(bool compress) { m_compress = compress; }
 
   // Appends the wire payload of raw (u64 raw length + LZO1X block) to out.
   void payload(std::string_view raw, std::string& out);
@@ -103,8 +102,6 @@ public:
   // Moves the uncompressed batch into raw (for a BatchCompressor elsewhere) and resets the
   // builder.
   void take_raw(std::string& raw);
-  // False: finish() and finish_array() store batches as literal runs (see BatchCompressor).
-  void set_compress(bool compress) { m_compressor.set_compress(compress); }
 
   // Uncompressed bytes of a key/value record whose value is value_len bytes.
   static constexpr std::size_t record_size(std::size_t value_len)

@@ -65,16 +65,6 @@ class DhtNodeTest(harness.DaemonTestCase):
         self.assertEqual(int(stats["total_records"]), 1)
         node.stop()
 
-    def test_get_all_compresses_only_while_the_client_lags(self):
-        node = self.node()
-        c = self.client(node)
-        # 26 MB of batches of values LZO shrinks well: more than the socket buffers hold.
-        records = [(i, b"%08d " % i + b"x" * 91) for i in range(200000)]
-        self.assertEqual(c.put_batches("big", records), OK)
-        c.check_lazy_compression(self, swarm.i32(swarm.GET_ALL) + swarm.arr(b"big"), records,
-                                 order=sorted)
-        node.stop()
-
     def test_check_order_and_range(self):
         # Node responsible for the lower half of bit-reversed positions: even keys.
         node = self.node("--range", "0:7fffffffffffffff")

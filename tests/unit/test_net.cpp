@@ -1,4 +1,6 @@
 // Unit tests for common/net: endpoints, and a real echo server and client on the loop.
+#include "server/lag_gauge.hpp"
+
 #include "net/connection.hpp"
 #include "net/endpoint.hpp"
 #include "net/tcp_server.hpp"
@@ -127,4 +129,21 @@ TEST_CASE("net::Async wakes the loop from another thread", "[net]")
   sender.join();
   loop.run();
   CHECK(calls == 1);
+}
+
+TEST_CASE("server::LagGauge: lagging once the stream waited or much is queued, until nearly all "
+          "is taken",
+          "[net]")
+{
+  using shoal::server::LagGauge;
+  LagGauge gauge;
+  constexpr std::size_t high = LagGauge::lagging_backlog, low = LagGauge::caught_up_backlog;
+  CHECK_FALSE(gauge.judge(0));    // a new reply: nothing known, uncompressed
+  CHECK_FALSE(gauge.judge(high)); // in between: the verdict stays
+  CHECK(gauge.judge(high + 1));
+  CHECK(gauge.judge(low + 1)); // in between: stays lagging
+  CHECK_FALSE(gauge.judge(low));
+  gauge.waiting(); // the queue filled up: whatever the backlog now, the client lags
+  CHECK(gauge.judge(0));
+  CHECK_FALSE(gauge.judge(0)); // waiting() counts once
 }

@@ -29,13 +29,10 @@ GetAllStream::GetAllStream(Session& session,
 bool
 GetAllStream::pump(net::Connection& conn)
 {
-  // Whether the client lags, judged before this call adds to the queue: what the last call
-  // queued and the client has not taken.
-  bool compress = server::peer_lags(conn);
   while (!conn.write_blocked()) {
     Fill fill = m_channel && !m_channel->removed() ? fill_batch() : Fill::done;
     if (!m_batch.empty())
-      send_batch(conn, compress);
+      m_batch.finish_array(conn.output());
     if (fill == Fill::done) {
       proto::WireWriter(conn.output()).array_length(0); // end of the stream
       return true;
@@ -46,15 +43,6 @@ GetAllStream::pump(net::Connection& conn)
     }
   }
   return false;
-}
-
-void
-GetAllStream::send_batch(net::Connection& conn, bool compress)
-{
-  if (!compress)
-    m_session.node().stats().iterated_uncompressed += m_batch.records();
-  m_batch.set_compress(compress);
-  m_batch.finish_array(conn.output());
 }
 
 GetAllStream::Fill

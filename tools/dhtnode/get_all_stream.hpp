@@ -30,7 +30,6 @@ private:
   enum class Fill { full, budget, done }; // why fill_batch() stopped
   Fill fill_batch();
   bool add(std::uint64_t key, std::string_view value);
-  void send_batch(net::Connection& conn, bool compress);
 
   Session& m_session;
   std::shared_ptr<Channel> m_channel;

@@ -230,7 +230,6 @@ Node::stats_list() const
   s.add("written", m_stats.written);
   s.add("read", m_stats.read);
   s.add("iterated", m_stats.iterated);
-  s.add("iterated_uncompressed", m_stats.iterated_uncompressed);
   s.add("deleted", m_stats.deleted);
   s.add("forwarded", m_stats.forwarded);
   s.add("listen_sent", m_stats.listen_sent);

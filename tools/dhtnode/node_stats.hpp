@@ -15,12 +15,11 @@ struct NodeStats {
   std::uint64_t written = 0;                         // records stored (Put, PutBatch)
   std::uint64_t read = 0;                            // records read (Get)
   std::uint64_t iterated = 0;                        // records sent by GetAll*
-  std::uint64_t iterated_uncompressed = 0; // of those, sent as literal runs (the client kept up)
-  std::uint64_t deleted = 0;               // records removed (Remove)
-  std::uint64_t listen_sent = 0;           // Listen updates sent
-  std::uint64_t listen_dropped = 0;        // Listen updates dropped because a listener lagged
-  std::uint64_t forwarded = 0;             // records sent away by Redistribute
-  std::uint64_t dumps = 0;                 // completed dumps (snapshots and shutdown)
+  std::uint64_t deleted = 0;                         // records removed (Remove)
+  std::uint64_t listen_sent = 0;                     // Listen updates sent
+  std::uint64_t listen_dropped = 0; // Listen updates dropped because a listener lagged
+  std::uint64_t forwarded = 0;      // records sent away by Redistribute
+  std::uint64_t dumps = 0;          // completed dumps (snapshots and shutdown)
   std::uint64_t dump_failures = 0;
   std::uint64_t last_dump_ms = 0; // duration of the last completed dump
 

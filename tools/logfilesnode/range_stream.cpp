@@ -197,9 +197,7 @@ RangeStream::pump(net::Connection& conn)
 {
   State& s = *m_state;
   NodeStats& stats = m_session.node().stats();
-  // Whether the client lags, judged before this call adds to the queue: chunks started now are
-  // compressed if so.
-  bool compress = server::peer_lags(conn);
+  bool compress = m_lag.judge(conn.backlog_bytes()); // for the chunks started now
   for (auto it = s.ready.find(s.next_to_send); it != s.ready.end();
        it = s.ready.find(s.next_to_send)) {
     std::unique_ptr<Chunk> chunk = std::move(it->second);
@@ -221,6 +219,7 @@ RangeStream::pump(net::Connection& conn)
   }
   if (conn.write_blocked()) {
     conn.want_drain(); // more chunks once the client has read some
+    m_lag.waiting();
     return false;
   }
   while (!s.reading_done && s.in_flight + s.ready.size() < max_in_flight)

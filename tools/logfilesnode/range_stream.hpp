@@ -1,10 +1,11 @@
 // RangeStream: a GetRange/GetAll reply. The bucket files are read and the batches compressed
-// (while the client lags: server::peer_lags) on libuv's thread pool, a chunk of batches at a
+// (while the client lags: server::LagGauge) on libuv's thread pool, a chunk of batches at a
 // time (two chunks at once), so that a scan of millions of records never stalls the loop; the
 // loop only appends finished chunks to the connection, and asks for more once the client has
 // read what it has.
 #pragma once
 
+#include "server/lag_gauge.hpp"
 #include "server/stream.hpp"
 
 #include <cstdint>
@@ -38,6 +39,7 @@ private:
 
   Session& m_session;
   std::shared_ptr<State> m_state;
+  server::LagGauge m_lag; // compress while the client lags
 };
 
 } // namespace shoal::logfilesnode
