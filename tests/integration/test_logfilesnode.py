@@ -109,8 +109,8 @@ class LogfilesNodeTest(harness.DaemonTestCase):
         node = self.node()
         c = self.client(node)
         first = 0x570E0000
-        # 26 MB of batches of values LZO shrinks well: more than the socket buffers hold.
-        records = [(first + i // 8, b"%08d " % i + b"x" * 91) for i in range(200000)]
+        # 40 MB of batches of values LZO shrinks well: far more than the socket buffers hold.
+        records = [(first + i // 8, b"%08d " % i + b"x" * 91) for i in range(300000)]
         for i in range(0, len(records), 400):
             self.assertEqual(c.log_put_batch("big", records[i:i + 400]), OK)
 
