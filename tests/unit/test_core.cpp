@@ -15,6 +15,22 @@ TEST_CASE("core::parse_key accepts exactly 16 lowercase hex digits", "[core]")
   CHECK_FALSE(parse_key("0123456789abcde"));
   CHECK_FALSE(parse_key("0123456789abcdef0"));
   CHECK_FALSE(parse_key("0123456789abcdeg"));
+  // Every byte value in every position against the one-character rule.
+  for (std::size_t pos = 0; pos < 16; ++pos) {
+    for (int c = 0; c < 256; ++c) {
+      std::string text = "fedcba9876543210";
+      text[pos] = static_cast<char>(c);
+      bool digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      auto parsed = parse_key(text);
+      INFO("position " << pos << " byte " << c);
+      REQUIRE(parsed.has_value() == digit);
+      if (digit) {
+        std::uint64_t nibble = c <= '9' ? c - '0' : c - 'a' + 10;
+        std::uint64_t shift = 4 * (15 - pos);
+        CHECK(*parsed == ((0xfedcba9876543210ULL & ~(0xfULL << shift)) | nibble << shift));
+      }
+    }
+  }
   CHECK(key_to_hex(0xabcULL) == "0000000000000abc");
 }
 
