@@ -114,13 +114,14 @@ class SyncTestBase:
     def counter(self, i, key):
         return int(self.status(i)[1].get(key, "0"))
 
-    def wait_counter(self, i, key, predicate, what):
+    def wait_counter(self, i, key, predicate, what, timeout=10):
         """The status file is rewritten every second: wait for it to say so."""
-        wait_for(lambda: predicate(self.counter(i, key)), timeout=10, what=f"n{i} {key} {what}")
+        wait_for(lambda: predicate(self.counter(i, key)), timeout=timeout,
+                 what=f"n{i} {key} {what}")
 
-    def wait_connected(self, nodes):
+    def wait_connected(self, nodes, timeout=60):
         for i in nodes:
-            wait_for(lambda: self.status(i)[1].get("connected") == "1", timeout=60,
+            wait_for(lambda: self.status(i)[1].get("connected") == "1", timeout=timeout,
                      what=f"n{i} connected")
 
     def expected(self):

@@ -68,9 +68,14 @@ class AmqpSyncTest(SyncTestBase, DaemonTestCase):
         self.mq.restart()
         for t in threads:
             t.join(120)
+        # A broker slow to come back (a loaded machine) meets the nodes' back-off (up to 30 s,
+        # plus the connect and login timeouts): the nodes reconnect first, then converge.
+        for i in range(3):
+            self.wait_counter(i, "transport/connects", lambda v: v >= 2, ">= 2 (a reconnection)",
+                              timeout=120)
+        self.wait_connected(range(3), timeout=120)
         self.check_outcome(range(3))
         for i in range(3):
-            self.wait_counter(i, "transport/connects", lambda v: v >= 2, ">= 2 (a reconnection)")
             self.nodes[i].stop()
 
     def test_refused_messages_land_in_the_dead_letter_queue(self):
