@@ -214,33 +214,8 @@ class Client:
             payloads.append(payload)
             time.sleep(pause)
 
-    def check_lazy_compression(self, test, request, records):
-        """Asserts on test that the batch stream answering request holds records, in order, and
-        is compressed only while this client lags: it starts with literal runs, and a client
-        reading ~6 MB/s gets compressed batches once the node has had to wait for it, which
-        takes the socket buffers and the node's queue (~15 MB on loopback). How many depends
-        on the node's speed: with data LZO shrinks tenfold, a slow node (a sanitizer, a loaded
-        machine) makes compressed batches slower than the reader and turns back to literal
-        runs, rightly. records must be ~40 MB of batches that LZO shrinks well."""
-        for pause in (0, 0.01):
-            self.send(request)
-            test.assertEqual(self.status(), OK)
-            payloads = self.batch_payloads(pause)
-            test.assertEqual([r for p in payloads for r in parse_batch(p)], records)
-            shrunk = [lzo_shrank(p) for p in payloads]
-            test.assertFalse(shrunk[0])  # nothing says the link is slow yet
-        test.assertTrue(any(shrunk))
-        _, stats = self.stats()
-        test.assertLess(0, int(stats["iterated_uncompressed"]))
-        test.assertLess(int(stats["iterated_uncompressed"]), int(stats["iterated"]))
-
     def _batches(self, keys_only):
-        records = []
-        while True:
-            payload = self.array()
-            if not payload:
-                return records
-            records.extend(parse_batch(payload, keys_only))
+        return [r for p in self.batch_payloads() for r in parse_batch(p, keys_only)]
 
     def get_all(self, channel):
         self.send(i32(GET_ALL) + arr(channel))
