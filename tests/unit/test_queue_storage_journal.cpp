@@ -247,6 +247,9 @@ TEST_CASE("journal: the sync thread reports durable sequence numbers", "[queue_s
     last = r.seq;
   }
   REQUIRE(wait_for(*store, last));
+  // The sync thread publishes the durable number, then calls the wakeup: give it the moment.
+  for (int i = 0; i < 500 && wakeups.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(wakeups.load() >= 1);
   CHECK(wakeups.load() < 200); // grouped
   CHECK(store->journal_backlog() == 0);
