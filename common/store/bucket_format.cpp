@@ -94,12 +94,15 @@ append_bucket_header(std::string& out)
 void
 append_record(std::uint64_t key, std::string_view value, std::string& out)
 {
-  std::size_t start = out.size();
-  append_le<std::uint64_t>(out, key);
-  append_le<std::uint64_t>(out, value.size());
-  out.push_back(static_cast<char>(parity(key, value.size())));
-  std::uint32_t crc = core::crc32c(value, core::crc32c(std::string_view(out.data() + start, 17)));
-  append_le<std::uint32_t>(out, crc);
+  // The header is built apart and appended once: the node's loop encodes every record it
+  // takes here.
+  char header[record_header_size(BucketFormat::v2)];
+  core::store_le<std::uint64_t>(header, key);
+  core::store_le<std::uint64_t>(header + 8, value.size());
+  header[16] = static_cast<char>(parity(key, value.size()));
+  std::uint32_t crc = core::crc32c(value, core::crc32c(std::string_view(header, 17)));
+  core::store_le<std::uint32_t>(header + 17, crc);
+  out.append(header, sizeof header);
   out += value;
 }
 

@@ -6,6 +6,7 @@
 #include "temp_dir.hpp"
 #include "writer.hpp"
 
+#include "proto/batch.hpp"
 #include "store/bucket_layout.hpp"
 #include "store/bucket_reader.hpp"
 
@@ -117,6 +118,39 @@ TEST_CASE("the writer appends in groups and stops cleanly", "[logfilesnode]")
   CHECK(first == std::vector<std::pair<std::uint64_t, std::string>>{
                      {0x1000, "value 0"}, {0x1001, "value 2"}, {0x1000, "value 5"}});
   CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x2000))).size() == 2);
+}
+
+TEST_CASE("a batch is one operation whose records go to their buckets", "[logfilesnode]")
+{
+  TempDir dir;
+  WriterOptions opts;
+  opts.data_dir = dir.path();
+  Writer w(opts, {});
+  w.define_channel(1, "ch");
+  proto::BatchBuilder batch;
+  // Runs of one bucket, then another, then the first again: each run goes to its own file.
+  std::vector<std::uint64_t> keys = {0x1000, 0x1fff, 0x2000, 0x2001, 0x1001, 0x1001};
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    REQUIRE(batch.add(keys[i], std::string(i + 1, static_cast<char>('a' + i))));
+  std::string raw;
+  batch.take_raw(raw);
+  std::uint64_t one = w.append(1, 0x1000, "before");
+  std::uint64_t seq = w.append_batch(1, raw, keys);
+  CHECK(seq == one + 1);
+  w.publish();
+  for (const auto& r : wait_done(w, seq))
+    CHECK(r.failed.empty());
+  CHECK(w.size_of(1) == ChannelSize{7, 6 + 21});
+  using Records = std::vector<std::pair<std::uint64_t, std::string>>;
+  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x1000))) ==
+        Records{{0x1000, "before"},
+                {0x1000, "a"},
+                {0x1fff, "bb"},
+                {0x1001, "eeeee"},
+                {0x1001, "ffffff"}});
+  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x2000))) ==
+        Records{{0x2000, "ccc"}, {0x2001, "dddd"}});
+  REQUIRE(w.stop().ok());
 }
 
 TEST_CASE("the writer reports the records a failing disk refused", "[logfilesnode]")

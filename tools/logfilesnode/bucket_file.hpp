@@ -30,11 +30,8 @@ public:
   // complete); a torn header is written again.
   static core::Result<Opened> open(const std::string& channel_dir, std::uint64_t bucket_start);
 
-  // Buffers a record, encoded in the current format (checksummed here, on the writer thread).
-  void add(std::uint64_t key, std::string_view value)
-  {
-    store::append_record(key, value, m_buffer);
-  }
+  // Buffers records already encoded in the current format (store::append_record), whole.
+  void add_encoded(std::string_view records) { m_buffer += records; }
   std::size_t buffered() const { return m_buffer.size(); }
 
   // Writes the buffer at the end of the file. On failure the file is cut back to its size

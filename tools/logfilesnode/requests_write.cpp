@@ -9,6 +9,7 @@
 #include "proto/batch.hpp"
 
 #include <cstring>
+#include <vector>
 
 namespace shoal::logfilesnode {
 
@@ -73,24 +74,25 @@ handle_put_batch(Session& session, const proto::Request& request)
     status = proto::StatusCode::value_too_big; // a client with a larger --batch-size
   if (status == proto::StatusCode::ok && !proto::decompress_batch(request.value, batch_size, raw))
     status = proto::StatusCode::invalid_request;
+  thread_local std::vector<std::uint64_t> keys; // parsed once, here, for the writer too
+  keys.clear();
   proto::BatchReader check(raw);
   std::string_view key_text, value;
   std::uint64_t key = 0;
-  std::size_t records = 0;
   while (status == proto::StatusCode::ok && check.next_pair(key_text, value)) {
     status = check_record(session, key_text, value, key);
-    ++records;
+    keys.push_back(key);
   }
   if (status == proto::StatusCode::ok && check.failed())
     status = proto::StatusCode::invalid_request;
-  if (status != proto::StatusCode::ok || records == 0) {
+  if (status != proto::StatusCode::ok || keys.empty()) {
     session.reply_status(status);
     return;
   }
   Node& node = session.node();
   std::uint32_t id = node.channels().get_or_create(request.channel, node.writer());
-  std::uint64_t seq = node.writer().append_batch(id, raw); // encoded on the writer thread
-  node.stats().written += records;
+  std::uint64_t seq = node.writer().append_batch(id, raw, keys);
+  node.stats().written += keys.size();
   session.reply_after(seq, seq);
 }
 

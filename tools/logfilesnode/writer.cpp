@@ -3,7 +3,6 @@
 #include "writer.hpp"
 
 #include "core/bytes.hpp"
-#include "core/hex.hpp"
 #include "core/log.hpp"
 #include "proto/batch.hpp"
 #include "store/atomic_file.hpp"
@@ -21,9 +20,11 @@ using core::load_le;
 
 // Operation tags in the buffer the loop hands over.
 constexpr char op_define = 'C'; // u32 id | u32 length | name
-constexpr char op_append = 'A'; // u32 id | u64 key | u32 length | the value
-constexpr char op_batch = 'B';  // u32 id | u32 length | an uncompressed record batch
-constexpr char op_remove = 'R'; // u32 id
+// Records come encoded as the bucket files hold them (store::append_record): the loop thread,
+// which parsed the keys in checking them, does the encoding and the checksums, and the writer
+// thread copies runs of them into the files.
+constexpr char op_records = 'A'; // u32 id | u32 length | records in the current format
+constexpr char op_remove = 'R';  // u32 id
 
 // A write buffer of one bucket this large goes to the file before the group ends.
 constexpr std::size_t flush_bytes = 1 << 20;
@@ -77,26 +78,42 @@ Writer::define_channel(std::uint32_t id, std::string_view name)
 std::uint64_t
 Writer::append(std::uint32_t id, std::uint64_t key, std::string_view value)
 {
-  m_local.push_back(op_append);
-  append_le<std::uint32_t>(m_local, id);
-  append_le<std::uint64_t>(m_local, key);
-  append_le<std::uint32_t>(m_local, static_cast<std::uint32_t>(value.size()));
-  m_local += value;
-  if (m_local.size() >= m_options.group_bytes) {
-    ++m_seq;
-    publish();
-    return m_seq;
-  }
-  return ++m_seq;
+  std::size_t length_at = start_records(id);
+  store::append_record(key, value, m_local);
+  return end_records(length_at);
 }
 
 std::uint64_t
-Writer::append_batch(std::uint32_t id, std::string_view raw)
+Writer::append_batch(std::uint32_t id, std::string_view raw, const std::vector<std::uint64_t>& keys)
 {
-  m_local.push_back(op_batch);
+  std::size_t length_at = start_records(id);
+  proto::BatchReader records(raw);
+  std::string_view key_text, value;
+  for (std::uint64_t key : keys) {
+    records.next_pair(key_text, value); // checked by the caller: as many records as keys
+    store::append_record(key, value, m_local);
+  }
+  return end_records(length_at);
+}
+
+// Opens an op_records operation; returns where its length goes.
+std::size_t
+Writer::start_records(std::uint32_t id)
+{
+  m_local.push_back(op_records);
   append_le<std::uint32_t>(m_local, id);
-  append_le<std::uint32_t>(m_local, static_cast<std::uint32_t>(raw.size()));
-  m_local += raw;
+  std::size_t length_at = m_local.size();
+  append_le<std::uint32_t>(m_local, 0);
+  return length_at;
+}
+
+// Closes the operation start_records opened: its length, its number, and publish() once the
+// buffer is a group's worth.
+std::uint64_t
+Writer::end_records(std::size_t length_at)
+{
+  auto length = static_cast<std::uint32_t>(m_local.size() - length_at - sizeof(std::uint32_t));
+  core::store_le(m_local.data() + length_at, length);
   ++m_seq;
   if (m_local.size() >= m_options.group_bytes)
     publish();
@@ -239,31 +256,56 @@ Writer::apply(std::string_view ops, GroupResult& result)
     if (op == op_define) {
       auto len = in.take<std::uint32_t>();
       m_names[id] = std::string(in.bytes(len));
-    } else if (op == op_append) {
-      auto key = in.take<std::uint64_t>();
+    } else if (op == op_records) {
       auto len = in.take<std::uint32_t>();
-      apply_append(id, key, in.bytes(len), seq, result);
-    } else if (op == op_batch) {
-      auto len = in.take<std::uint32_t>();
-      proto::BatchReader records(in.bytes(len));
-      std::string_view key, value;
-      while (records.next_pair(key, value)) // checked by the loop: whole, with valid keys
-        apply_append(id, *core::parse_key(key), value, seq, result);
+      apply_records(id, in.bytes(len), seq, result);
     } else {
       apply_remove(id, seq, result);
     }
   }
 }
 
+// Splits the encoded records of one operation into runs of one bucket (a log's records mostly
+// share one) and hands each run to its file.
 void
-Writer::apply_append(std::uint32_t id,
-                     std::uint64_t key,
-                     std::string_view value,
-                     std::uint64_t seq,
-                     GroupResult& result)
+Writer::apply_records(std::uint32_t id,
+                      std::string_view records,
+                      std::uint64_t seq,
+                      GroupResult& result)
+{
+  std::size_t run_start = 0, pos = 0;
+  std::uint64_t run_bucket = 0;
+  ChannelSize run;
+  while (pos < records.size()) {
+    // The loop encoded these records: their headers are whole and true.
+    auto key = load_le<std::uint64_t>(records.data() + pos);
+    auto len = load_le<std::uint64_t>(records.data() + pos + 8);
+    std::uint64_t bucket = store::bucket_start(key);
+    if (run.records > 0 && bucket != run_bucket) {
+      apply_run(id, run_bucket, records.substr(run_start, pos - run_start), run, seq, result);
+      run = {};
+      run_start = pos;
+    }
+    run_bucket = bucket;
+    run.records += 1;
+    run.bytes += len;
+    pos += store::record_size(len);
+  }
+  if (run.records > 0)
+    apply_run(id, run_bucket, records.substr(run_start), run, seq, result);
+}
+
+// Appends a run of encoded records of one bucket (count: its records and value bytes).
+void
+Writer::apply_run(std::uint32_t id,
+                  std::uint64_t bucket_start,
+                  std::string_view run,
+                  ChannelSize count,
+                  std::uint64_t seq,
+                  GroupResult& result)
 {
   std::string error;
-  OpenFile* f = open_bucket(id, store::bucket_start(key), result, error);
+  OpenFile* f = open_bucket(id, bucket_start, result, error);
   if (!f) {
     if (result.error.empty())
       result.error = error;
@@ -271,11 +313,10 @@ Writer::apply_append(std::uint32_t id,
     return;
   }
   if (f->seqs.empty())
-    m_touched.push_back({id, store::bucket_start(key)});
-  f->file->add(key, value);
+    m_touched.push_back({id, bucket_start});
+  f->file->add_encoded(run);
   f->seqs.push_back(seq);
-  f->added.records += 1;
-  f->added.bytes += value.size();
+  f->added += count;
   if (f->file->buffered() < flush_bytes)
     return;
   // A big group: write this bucket's part now (in sync mode it is synced with the group).

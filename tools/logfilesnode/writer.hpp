@@ -1,6 +1,7 @@
 // Writer: every change to the bucket files, on one thread of its own so that the event loop
-// never waits for the disk. The loop thread encodes operations (define a channel, append a
-// record, remove a channel) into a buffer of its own and hands them over once per loop
+// never waits for the disk. The loop thread encodes operations (define a channel, append
+// records, remove a channel) into a buffer of its own, the records already as the files hold
+// them, checksummed (the loop has their keys parsed), and hands them over once per loop
 // iteration (publish); the writer thread applies them in groups: one write per bucket per
 // group, in sync mode one fdatasync per bucket per group, and reports each group's outcome
 // (which operations failed) back through a wakeup, so that the loop answers the requests.
@@ -66,8 +67,10 @@ public:
   // Loop thread: each returns the operation's sequence number; none blocks on I/O.
   std::uint64_t define_channel(std::uint32_t id, std::string_view name);
   std::uint64_t append(std::uint32_t id, std::uint64_t key, std::string_view value);
-  // Every record of an uncompressed batch whose keys the caller checked: one operation.
-  std::uint64_t append_batch(std::uint32_t id, std::string_view raw);
+  // Every record of an uncompressed batch, as one operation; keys are the records' keys, which
+  // the caller parsed and checked, in order.
+  std::uint64_t
+  append_batch(std::uint32_t id, std::string_view raw, const std::vector<std::uint64_t>& keys);
   std::uint64_t remove_channel(std::uint32_t id);
   // Loop thread: hands the operations since the last call to the writer thread.
   void publish();
@@ -91,7 +94,7 @@ private:
   struct OpenFile {
     std::uint32_t channel = 0;
     std::unique_ptr<BucketFile> file;
-    std::vector<std::uint64_t> seqs; // appends of this group to this bucket
+    std::vector<std::uint64_t> seqs; // appends of this group to this bucket (one per run)
     std::size_t unflushed = 0;       // seqs from this index on are still in the buffer
     ChannelSize added;               // the buffered records and bytes
     std::list<std::pair<std::uint32_t, std::uint64_t>>::iterator lru;
@@ -101,11 +104,16 @@ private:
   void run();
   bool wait_for_group(std::unique_lock<std::mutex>& lock);
   void apply(std::string_view ops, GroupResult& result);
-  void apply_append(std::uint32_t id,
-                    std::uint64_t key,
-                    std::string_view value,
-                    std::uint64_t seq,
-                    GroupResult& result);
+  std::size_t start_records(std::uint32_t id);
+  std::uint64_t end_records(std::size_t length_at);
+  void
+  apply_records(std::uint32_t id, std::string_view records, std::uint64_t seq, GroupResult& result);
+  void apply_run(std::uint32_t id,
+                 std::uint64_t bucket_start,
+                 std::string_view run,
+                 ChannelSize count,
+                 std::uint64_t seq,
+                 GroupResult& result);
   void apply_remove(std::uint32_t id, std::uint64_t seq, GroupResult& result);
   OpenFile* open_bucket(std::uint32_t id,
                         std::uint64_t bucket_start,
