@@ -153,6 +153,28 @@ TEST_CASE("a batch is one operation whose records go to their buckets", "[logfil
   REQUIRE(w.stop().ok());
 }
 
+TEST_CASE("without sync a group is reported in parts", "[logfilesnode]")
+{
+  TempDir dir;
+  WriterOptions opts;
+  opts.data_dir = dir.path();
+  opts.part_bytes = 100; // a few records a part
+  Writer w(opts, {});
+  w.define_channel(1, "ch");
+  std::uint64_t last = 0;
+  for (int i = 0; i < 20; ++i)
+    last = w.append(1, 0x1000, std::string(40, 'x'));
+  w.publish(); // one group of 21 operations
+  auto results = wait_done(w, last);
+  CHECK(results.size() > 3); // parts, in order, the last one ending the group
+  for (std::size_t i = 1; i < results.size(); ++i)
+    CHECK(results[i - 1].last_seq < results[i].last_seq);
+  CHECK(results.back().last_seq == last);
+  CHECK(w.size_of(1) == ChannelSize{20, 800});
+  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x1000))).size() == 20);
+  REQUIRE(w.stop().ok());
+}
+
 TEST_CASE("the writer reports the records a failing disk refused", "[logfilesnode]")
 {
   TempDir dir;

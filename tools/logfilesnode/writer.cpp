@@ -142,7 +142,6 @@ Writer::publish()
     } else {
       m_pending += m_local;
     }
-    m_pending_seq = m_seq;
   }
   m_local.clear();
   m_wake.notify_one();
@@ -213,19 +212,25 @@ void
 Writer::run()
 {
   for (;;) {
-    GroupResult result;
     {
       std::unique_lock lock(m_mutex);
       if (!wait_for_group(lock))
         break;
       m_work.clear();
       m_work.swap(m_pending);
-      result.last_seq = m_pending_seq;
     }
-    if (!m_work.empty()) {
-      apply(m_work, result);
+    // Without --sync a group is answered in parts: the loop replies to the first writes (and
+    // their clients send the next) while the writer copies the rest, rather than both sides
+    // taking turns over the whole window of writes in flight.
+    std::size_t part_bytes = m_options.sync ? m_work.size() : m_options.part_bytes;
+    std::string_view rest = m_work;
+    while (!rest.empty()) {
+      GroupResult result;
+      std::size_t before = rest.size();
+      rest = apply(rest, part_bytes, result);
+      result.last_seq = m_applied;
       finish_group(result);
-      m_backlog.fetch_sub(m_work.size(), std::memory_order_relaxed);
+      m_backlog.fetch_sub(before - rest.size(), std::memory_order_relaxed);
       m_done.store(result.last_seq, std::memory_order_release);
       {
         std::lock_guard lock(m_mutex);
@@ -244,11 +249,13 @@ Writer::run()
     m_options.wakeup();
 }
 
-void
-Writer::apply(std::string_view ops, GroupResult& result)
+// Applies operations from the front of ops until at least budget bytes of them are applied;
+// returns the rest.
+std::string_view
+Writer::apply(std::string_view ops, std::size_t budget, GroupResult& result)
 {
   OpReader in{ops};
-  while (!in.in.empty()) {
+  while (!in.in.empty() && ops.size() - in.in.size() < budget) {
     std::uint64_t seq = ++m_applied;
     char op = in.in[0];
     in.in.remove_prefix(1);
@@ -263,6 +270,7 @@ Writer::apply(std::string_view ops, GroupResult& result)
       apply_remove(id, seq, result);
     }
   }
+  return in.in;
 }
 
 // Splits the encoded records of one operation into runs of one bucket (a log's records mostly

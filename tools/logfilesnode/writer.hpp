@@ -38,6 +38,7 @@ struct WriterOptions {
   std::size_t max_open_files = 64; // buckets open for appending, least recently used closed
   std::chrono::milliseconds checkpoint_interval{60'000};
   std::size_t group_bytes = 8 << 20; // a loop buffer this large is published at once
+  std::size_t part_bytes = 1 << 20;  // without sync: a group is reported in parts this large
   std::function<void()> wakeup;      // called on the writer thread after each group
 };
 
@@ -103,7 +104,7 @@ private:
 
   void run();
   bool wait_for_group(std::unique_lock<std::mutex>& lock);
-  void apply(std::string_view ops, GroupResult& result);
+  std::string_view apply(std::string_view ops, std::size_t budget, GroupResult& result);
   std::size_t start_records(std::uint32_t id);
   std::uint64_t end_records(std::size_t length_at);
   void
@@ -136,7 +137,6 @@ private:
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   std::string m_pending;                                  // guarded: operations not yet taken
-  std::uint64_t m_pending_seq = 0;                        // guarded: the last of them
   std::chrono::steady_clock::time_point m_first_pending;  // guarded
   bool m_stop = false;                                    // guarded
   std::vector<GroupResult> m_results;                     // guarded
