@@ -89,10 +89,12 @@ Writer::append_batch(std::uint32_t id, std::string_view raw, const std::vector<s
   std::size_t length_at = start_records(id);
   proto::BatchReader records(raw);
   std::string_view key_text, value;
+  m_encoded.clear();
   for (std::uint64_t key : keys) {
     records.next_pair(key_text, value); // checked by the caller: as many records as keys
-    store::append_record(key, value, m_local);
+    store::append_record(key, value, m_encoded);
   }
+  m_local += m_encoded;
   return end_records(length_at);
 }
 

@@ -130,6 +130,7 @@ private:
   const WriterOptions m_options;
   // Loop thread.
   std::string m_local;
+  std::string m_encoded; // a batch encoded here first, where it stays in cache, then copied
   std::uint64_t m_seq = 0;
   bool m_stopped = false;
 
