@@ -32,6 +32,9 @@ TEST_CASE("core::parse_key accepts exactly 16 lowercase hex digits", "[core]")
     }
   }
   CHECK(key_to_hex(0xabcULL) == "0000000000000abc");
+  std::uint64_t key = 0x9e3779b97f4a7c15ULL; // and back from text, for keys all over the range
+  for (int i = 0; i < 10000; ++i, key = key * 6364136223846793005ULL + 1442695040888963407ULL)
+    REQUIRE(parse_key(key_to_hex(key)) == key);
 }
 
 TEST_CASE("core::parse_hex_loose takes operator input", "[core]")
