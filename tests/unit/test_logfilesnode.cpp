@@ -39,6 +39,13 @@ records_of(const std::string& path)
   }
 }
 
+// The bucket file of key in the tests' channel "ch".
+std::string
+ch_bucket(const TempDir& dir, std::uint64_t key)
+{
+  return dir.file("ch/" + store::bucket_relative_path(key));
+}
+
 // Waits (bounded) until the writer has finished operation seq; returns every result so far.
 std::vector<GroupResult>
 wait_done(Writer& w, std::uint64_t seq)
@@ -114,10 +121,10 @@ TEST_CASE("the writer appends in groups and stops cleanly", "[logfilesnode]")
   REQUIRE(w.stop().ok());
   CHECK_FALSE(std::filesystem::exists(dir.file("checkpoint.dat")));
   CHECK(read_size_info(dir.file("ch")) == ChannelSize{6, 42});
-  auto first = records_of(dir.file("ch/" + store::bucket_relative_path(0x1000)));
+  auto first = records_of(ch_bucket(dir, 0x1000));
   CHECK(first == std::vector<std::pair<std::uint64_t, std::string>>{
                      {0x1000, "value 0"}, {0x1001, "value 2"}, {0x1000, "value 5"}});
-  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x2000))).size() == 2);
+  CHECK(records_of(ch_bucket(dir, 0x2000)).size() == 2);
 }
 
 TEST_CASE("a batch is one operation whose records go to their buckets", "[logfilesnode]")
@@ -142,14 +149,12 @@ TEST_CASE("a batch is one operation whose records go to their buckets", "[logfil
     CHECK(r.failed.empty());
   CHECK(w.size_of(1) == ChannelSize{7, 6 + 21});
   using Records = std::vector<std::pair<std::uint64_t, std::string>>;
-  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x1000))) ==
-        Records{{0x1000, "before"},
-                {0x1000, "a"},
-                {0x1fff, "bb"},
-                {0x1001, "eeeee"},
-                {0x1001, "ffffff"}});
-  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x2000))) ==
-        Records{{0x2000, "ccc"}, {0x2001, "dddd"}});
+  CHECK(records_of(ch_bucket(dir, 0x1000)) == Records{{0x1000, "before"},
+                                                      {0x1000, "a"},
+                                                      {0x1fff, "bb"},
+                                                      {0x1001, "eeeee"},
+                                                      {0x1001, "ffffff"}});
+  CHECK(records_of(ch_bucket(dir, 0x2000)) == Records{{0x2000, "ccc"}, {0x2001, "dddd"}});
   REQUIRE(w.stop().ok());
 }
 
@@ -171,7 +176,7 @@ TEST_CASE("without sync a group is reported in parts", "[logfilesnode]")
     CHECK(results[i - 1].last_seq < results[i].last_seq);
   CHECK(results.back().last_seq == last);
   CHECK(w.size_of(1) == ChannelSize{20, 800});
-  CHECK(records_of(dir.file("ch/" + store::bucket_relative_path(0x1000))).size() == 20);
+  CHECK(records_of(ch_bucket(dir, 0x1000)).size() == 20);
   REQUIRE(w.stop().ok());
 }
 
@@ -217,7 +222,7 @@ TEST_CASE("recovery counts from the checkpoint and cuts at the first damage", "[
     REQUIRE(w.stop().ok());
     std::filesystem::rename(dir.file("saved"), dir.file("checkpoint.dat"));
   }
-  std::string bucket = dir.file("ch/" + store::bucket_relative_path(0x1000));
+  std::string bucket = ch_bucket(dir, 0x1000);
   auto size = std::filesystem::file_size(bucket);
   { // damage the 8th record's value, then garbage after the end
     std::fstream f(bucket, std::ios::in | std::ios::out | std::ios::binary);
