@@ -105,6 +105,22 @@ class LogfilesNodeTest(harness.DaemonTestCase):
         self.assertEqual(c.get_all("logs"), (OK, [(k, b"new")]))
         node.stop()
 
+    def test_stats_count_write_groups_and_syncs(self):
+        for sync in (False, True):
+            node = self.node(*(["--sync"] if sync else []), data="data-%d" % sync)
+            c = self.client(node)
+            for i in range(5):  # one at a time: a group each
+                self.assertEqual(c.put("logs", 0x1000 + i, b"record %d" % i), OK)
+            st, stats = c.stats()
+            self.assertEqual(st, OK)
+            self.assertGreaterEqual(int(stats["write_groups"]), 5)
+            if sync:  # every group synced (and the checkpoint that listed the new bucket)
+                self.assertGreaterEqual(int(stats["syncs"]), 5)
+            else:  # only the checkpoint that listed the new bucket
+                self.assertEqual(int(stats["syncs"]), 1, stats)
+            self.assertGreaterEqual(int(stats["sync_ms"]), 0)
+            node.stop()
+
     def test_scans_compress_only_while_the_client_lags(self):
         node = self.node()
         c = self.client(node)

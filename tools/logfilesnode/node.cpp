@@ -235,6 +235,10 @@ Node::stats_list() const
   s.add("damaged_reads", m_stats.damaged_reads);
   s.add("compressed_buckets_read", m_stats.compressed_read);
   s.add("write_backlog_bytes", m_writer ? m_writer->backlog() : 0);
+  Writer::Counters writer = m_writer ? m_writer->counters() : Writer::Counters{};
+  s.add("write_groups", writer.groups);
+  s.add("syncs", writer.syncs);
+  s.add("sync_ms", writer.sync_us / 1000);
   s.add("throttled", m_stats.throttled);
   return s;
 }

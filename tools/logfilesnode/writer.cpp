@@ -234,6 +234,7 @@ Writer::run()
       finish_group(result);
       m_backlog.fetch_sub(before - rest.size(), std::memory_order_relaxed);
       m_done.store(result.last_seq, std::memory_order_release);
+      m_groups.fetch_add(1, std::memory_order_relaxed);
       {
         std::lock_guard lock(m_mutex);
         m_results.push_back(std::move(result));
@@ -366,7 +367,7 @@ Writer::finish_group(GroupResult& result)
     if (flush_file(f, result) && m_options.sync) {
       // A failed sync fails every record of the group in this bucket: they may be on disk or
       // not, and the writers are told they are not (a retry can duplicate, never lose them).
-      if (auto status = f.file->sync(); !status) {
+      if (auto status = sync_file(*f.file); !status) {
         core::log_error("{}", status.error().message);
         if (result.error.empty())
           result.error = status.error().message;
@@ -428,6 +429,28 @@ Writer::open_bucket(std::uint32_t id,
   return &f;
 }
 
+// fdatasync of a bucket written since its last one, counted and timed for STATS.
+core::Status
+Writer::sync_file(BucketFile& file)
+{
+  if (!file.dirty())
+    return {};
+  auto start = std::chrono::steady_clock::now();
+  auto status = file.sync();
+  auto took = std::chrono::steady_clock::now() - start;
+  m_syncs.fetch_add(1, std::memory_order_relaxed);
+  m_sync_us.fetch_add(std::chrono::duration_cast<std::chrono::microseconds>(took).count(),
+                      std::memory_order_relaxed);
+  return status;
+}
+
+Writer::Counters
+Writer::counters() const
+{
+  return {m_groups.load(std::memory_order_relaxed), m_syncs.load(std::memory_order_relaxed),
+          m_sync_us.load(std::memory_order_relaxed)};
+}
+
 // Writes, syncs and closes a bucket; its records of this group are done (or failed) now.
 core::Status
 Writer::close_file(FileKey key, GroupResult& result)
@@ -438,7 +461,7 @@ Writer::close_file(FileKey key, GroupResult& result)
   OpenFile& f = it->second;
   core::Status status;
   if (flush_file(f, result)) {
-    status = f.file->sync(); // a closed bucket must not need the checkpoint any more
+    status = sync_file(*f.file); // a closed bucket must not need the checkpoint any more
     if (!status) {
       if (result.error.empty())
         result.error = status.error().message;
@@ -501,7 +524,7 @@ Writer::checkpoint()
   std::set<FileKey> listed;
   for (auto& [key, f] : m_files) {
     // Only what is in the file counts: buffered records of the current group come later.
-    SHOAL_TRY(f.file->sync());
+    SHOAL_TRY(sync_file(*f.file));
     cp.buckets.push_back({m_names[key.first], key.second, f.file->size()});
     listed.insert(key);
   }

@@ -86,6 +86,13 @@ public:
   ChannelSize size_of(std::uint32_t id) const;
   // Bytes published (or not yet) but not yet written: what the loop may throttle on.
   std::size_t backlog() const;
+  // What the writer thread did since start-up, for STATS. Any thread.
+  struct Counters {
+    std::uint64_t groups = 0;  // groups (without sync: parts of groups) reported done
+    std::uint64_t syncs = 0;   // fdatasync calls on bucket files
+    std::uint64_t sync_us = 0; // the time they took
+  };
+  Counters counters() const;
 
   // Loop thread, at shutdown: applies what is pending, syncs every bucket, writes every
   // channel's sizeinfo and deletes the checkpoint (a clean stop). Idempotent.
@@ -123,6 +130,7 @@ private:
   void finish_group(GroupResult& result);
   bool flush_file(OpenFile& f, GroupResult& result);
   core::Status close_file(FileKey key, GroupResult& result);
+  core::Status sync_file(BucketFile& file);
   core::Status checkpoint();
   core::Status finish_all();
   std::string channel_dir(std::uint32_t id) const;
@@ -144,6 +152,7 @@ private:
   std::unordered_map<std::uint32_t, ChannelSize> m_sizes; // guarded
   std::atomic<std::uint64_t> m_done{0};
   std::atomic<std::size_t> m_backlog{0};
+  std::atomic<std::uint64_t> m_groups{0}, m_syncs{0}, m_sync_us{0};
 
   // Writer thread.
   std::unordered_map<std::uint32_t, std::string> m_names;
