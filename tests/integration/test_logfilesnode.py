@@ -118,7 +118,7 @@ class LogfilesNodeTest(harness.DaemonTestCase):
                 self.assertGreaterEqual(int(stats["syncs"]), 5)
             else:  # only the checkpoint that listed the new bucket
                 self.assertEqual(int(stats["syncs"]), 1, stats)
-            self.assertGreaterEqual(int(stats["sync_ms"]), 0)
+            self.assertIn("sync_ms", stats)
             node.stop()
 
     def test_scans_compress_only_while_the_client_lags(self):

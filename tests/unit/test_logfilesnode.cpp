@@ -6,7 +6,7 @@
 #include "temp_dir.hpp"
 #include "writer.hpp"
 
-#include "proto/batch.hpp"
+#include "store/bucket_format.hpp"
 #include "store/bucket_layout.hpp"
 #include "store/bucket_reader.hpp"
 
@@ -134,15 +134,13 @@ TEST_CASE("a batch is one operation whose records go to their buckets", "[logfil
   opts.data_dir = dir.path();
   Writer w(opts, {});
   w.define_channel(1, "ch");
-  proto::BatchBuilder batch;
   // Runs of one bucket, then another, then the first again: each run goes to its own file.
   std::vector<std::uint64_t> keys = {0x1000, 0x1fff, 0x2000, 0x2001, 0x1001, 0x1001};
+  std::string encoded;
   for (std::size_t i = 0; i < keys.size(); ++i)
-    REQUIRE(batch.add(keys[i], std::string(i + 1, static_cast<char>('a' + i))));
-  std::string raw;
-  batch.take_raw(raw);
+    store::append_record(keys[i], std::string(i + 1, static_cast<char>('a' + i)), encoded);
   std::uint64_t one = w.append(1, 0x1000, "before");
-  std::uint64_t seq = w.append_batch(1, raw, keys);
+  std::uint64_t seq = w.append_encoded(1, encoded);
   CHECK(seq == one + 1);
   w.publish();
   for (const auto& r : wait_done(w, seq))

@@ -7,9 +7,9 @@
 #include "session.hpp"
 
 #include "proto/batch.hpp"
+#include "store/bucket_format.hpp"
 
 #include <cstring>
-#include <vector>
 
 namespace shoal::logfilesnode {
 
@@ -74,25 +74,30 @@ handle_put_batch(Session& session, const proto::Request& request)
     status = proto::StatusCode::value_too_big; // a client with a larger --batch-size
   if (status == proto::StatusCode::ok && !proto::decompress_batch(request.value, batch_size, raw))
     status = proto::StatusCode::invalid_request;
-  thread_local std::vector<std::uint64_t> keys; // parsed once, here, for the writer too
-  keys.clear();
+  // Each record checked and encoded as the bucket files hold it, in one pass; the buffer stays
+  // in cache (a batch is at most batch_size) and goes to the writer in one copy.
+  thread_local std::string encoded;
+  encoded.clear();
   proto::BatchReader check(raw);
   std::string_view key_text, value;
   std::uint64_t key = 0;
+  std::size_t records = 0;
   while (status == proto::StatusCode::ok && check.next_pair(key_text, value)) {
     status = check_record(session, key_text, value, key);
-    keys.push_back(key);
+    if (status == proto::StatusCode::ok)
+      store::append_record(key, value, encoded);
+    ++records;
   }
   if (status == proto::StatusCode::ok && check.failed())
     status = proto::StatusCode::invalid_request;
-  if (status != proto::StatusCode::ok || keys.empty()) {
+  if (status != proto::StatusCode::ok || records == 0) {
     session.reply_status(status);
     return;
   }
   Node& node = session.node();
   std::uint32_t id = node.channels().get_or_create(request.channel, node.writer());
-  std::uint64_t seq = node.writer().append_batch(id, raw, keys);
-  node.stats().written += keys.size();
+  std::uint64_t seq = node.writer().append_encoded(id, encoded);
+  node.stats().written += records;
   session.reply_after(seq, seq);
 }
 

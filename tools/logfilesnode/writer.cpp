@@ -4,7 +4,6 @@
 
 #include "core/bytes.hpp"
 #include "core/log.hpp"
-#include "proto/batch.hpp"
 #include "store/atomic_file.hpp"
 #include "store/bucket_format.hpp"
 #include "store/bucket_layout.hpp"
@@ -84,17 +83,10 @@ Writer::append(std::uint32_t id, std::uint64_t key, std::string_view value)
 }
 
 std::uint64_t
-Writer::append_batch(std::uint32_t id, std::string_view raw, const std::vector<std::uint64_t>& keys)
+Writer::append_encoded(std::uint32_t id, std::string_view records)
 {
   std::size_t length_at = start_records(id);
-  proto::BatchReader records(raw);
-  std::string_view key_text, value;
-  m_encoded.clear();
-  for (std::uint64_t key : keys) {
-    records.next_pair(key_text, value); // checked by the caller: as many records as keys
-    store::append_record(key, value, m_encoded);
-  }
-  m_local += m_encoded;
+  m_local += records;
   return end_records(length_at);
 }
 

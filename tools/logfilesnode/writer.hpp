@@ -68,10 +68,8 @@ public:
   // Loop thread: each returns the operation's sequence number; none blocks on I/O.
   std::uint64_t define_channel(std::uint32_t id, std::string_view name);
   std::uint64_t append(std::uint32_t id, std::uint64_t key, std::string_view value);
-  // Every record of an uncompressed batch, as one operation; keys are the records' keys, which
-  // the caller parsed and checked, in order.
-  std::uint64_t
-  append_batch(std::uint32_t id, std::string_view raw, const std::vector<std::uint64_t>& keys);
+  // Records encoded by store::append_record (the caller checked them), as one operation.
+  std::uint64_t append_encoded(std::uint32_t id, std::string_view records);
   std::uint64_t remove_channel(std::uint32_t id);
   // Loop thread: hands the operations since the last call to the writer thread.
   void publish();
@@ -138,7 +136,6 @@ private:
   const WriterOptions m_options;
   // Loop thread.
   std::string m_local;
-  std::string m_encoded; // a batch encoded here first, where it stays in cache, then copied
   std::uint64_t m_seq = 0;
   bool m_stopped = false;
 
